@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# klwm2m top-level build. The kernel module's own build file is ./Kbuild; this
+# Makefile drives it and builds the userspace parts.
+#
+#   make              the module (against KDIR) and the userspace tools
+#   make check        everything that tests the tree; ends with "N passed, N failed"
+#   make demo         boots the test VM and shows the module answering
+#   make lint         W=1 + sparse against Debian's 6.1 and 6.12 headers, checkpatch
+#   make bench        the benchmarks
+#
+# KDIR: kernel build tree to build the module against. Default: the running
+# kernel's build directory when present, else the newest Debian
+# linux-headers-*-amd64 installed.
+
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1))
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARNFLAGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARNFLAGS += -Werror
+endif
+NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 json-c 2>/dev/null)
+NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+JSON_LIBS := $(shell pkg-config --libs json-c 2>/dev/null)
+VERSION := 0.1.0
+USER_CFLAGS = $(CFLAGS) -DKLWM2M_TOOLS_VERSION=\"$(VERSION)\" $(WARNFLAGS) -std=gnu11 -D_GNU_SOURCE -I$(TOP)/uapi \
+	-I$(TOP)/tools/lib/klwm2m/include $(NL_CFLAGS)
+
+# The module's sources, copied into a build directory per target kernel so that
+# builds against different kernels never share objects.
+KMOD_SRC := Kbuild Kconfig kmod uapi
+
+.PHONY: all module user deps clean check lint host-test vm-test harness-test \
+	debian-smoke demo bench install dkms-install FORCE
+
+all: module user
+
+deps:
+	@scripts/deps build
+
+# $(1): output directory, $(2): kernel build tree, $(3): extra kbuild arguments
+define kbuild_module
+	@test -n "$(2)" && test -d "$(2)" || \
+		{ echo "no kernel build tree (KDIR='$(2)'): install linux-headers-amd64" >&2; exit 1; }
+	@mkdir -p $(1)
+	@rsync -a $(KMOD_SRC) $(1)/
+	$(MAKE) -C $(2) M=$(1) $(3) modules
+endef
+
+module:
+	$(call kbuild_module,$(BUILD)/module,$(KDIR),)
+
+# ---------------------------------------------------------------- userspace
+LIB_SRCS := $(wildcard tools/lib/klwm2m/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIBKLWM2M := $(BUILD)/libklwm2m.so.0
+CTL_SRCS := $(wildcard tools/klwm2mctl/*.c)
+CTL_OBJS := $(CTL_SRCS:%.c=$(BUILD)/%.o)
+KLWM2MCTL := $(BUILD)/klwm2mctl
+
+user: $(LIBKLWM2M) $(BUILD)/libklwm2m.a $(KLWM2MCTL)
+
+$(BUILD)/tools/lib/klwm2m/%.o: tools/lib/klwm2m/%.c $(wildcard tools/lib/klwm2m/*.h tools/lib/klwm2m/include/*.h) uapi/linux/klwm2m.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(LIBKLWM2M): $(LIB_OBJS) tools/lib/klwm2m/libklwm2m.map
+	$(CC) -shared -Wl,-soname,libklwm2m.so.0 \
+		-Wl,--version-script=tools/lib/klwm2m/libklwm2m.map -o $@ $(LIB_OBJS) $(NL_LIBS)
+	ln -sf libklwm2m.so.0 $(BUILD)/libklwm2m.so
+
+$(BUILD)/libklwm2m.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/tools/klwm2mctl/%.o: tools/klwm2mctl/%.c $(wildcard tools/klwm2mctl/*.h tools/lib/klwm2m/include/*.h) uapi/linux/klwm2m.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c -o $@ $<
+
+$(KLWM2MCTL): $(CTL_OBJS) $(LIBKLWM2M)
+	$(CC) -o $@ $(CTL_OBJS) -L$(BUILD) -lklwm2m -Wl,-rpath,'$$ORIGIN' $(JSON_LIBS)
+
+# ---------------------------------------------------------------- tests
+include tests/tests.mk
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * klwm2m: declarations shared by the module's files. Not a user API: that is
+ * uapi/linux/klwm2m.h.
+ */
+#ifndef _KLWM2M_H
+#define _KLWM2M_H
+
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <net/net_namespace.h>
+
+#define KLWM2M_VERSION "0.1.0"
+
+/* The module's limits, from its parameters, fixed at load time. */
+struct klwm2m_limits {
+	u32 max_value_size;
+	u64 store_budget;
+};
+
+extern struct klwm2m_limits klwm2m_limits;
+
+int klwm2m_limits_check(const struct klwm2m_limits *lim, const char **why);
+
+/* Per network namespace state. */
+struct klwm2m_net {
+	struct mutex lock;	/* serialises writers of this namespace's store */
+	u64 store_used;		/* bytes, under @lock; read locklessly */
+};
+
+struct klwm2m_net *klwm2m_pernet(const struct net *net);
+
+int klwm2m_info_fill(struct sk_buff *skb, const struct klwm2m_limits *lim,
+		     const struct klwm2m_net *kn);
+
+int klwm2m_genl_init(void);
+void klwm2m_genl_exit(void);
+
+int klwm2m_sysfs_init(void);
+void klwm2m_sysfs_exit(void);
+
+#endif /* _KLWM2M_H */

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * klwm2m: module entry, parameters and per-namespace state.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/sizes.h>
+#include <net/netns/generic.h>
+#include <linux/klwm2m.h>
+
+#include "klwm2m.h"
+
+/* Upper bounds a parameter may take, whatever the administrator asks for. */
+#define KLWM2M_VALUE_SIZE_CEILING	SZ_16M
+#define KLWM2M_BUDGET_CEILING		((u64)SZ_1G * 4)
+
+static unsigned int max_value_size = SZ_64K;
+module_param(max_value_size, uint, 0444);
+MODULE_PARM_DESC(max_value_size,
+		 "Largest string/opaque/corelnk value in bytes (default 65536, at most 16 MiB)");
+
+static unsigned long long store_budget = SZ_16M;
+module_param(store_budget, ullong, 0444);
+MODULE_PARM_DESC(store_budget,
+		 "Memory one network namespace's store may use, in bytes (default 16 MiB, at most 4 GiB)");
+
+struct klwm2m_limits klwm2m_limits;
+
+/**
+ * klwm2m_limits_check() - validate the module's limits
+ * @lim: the limits to check
+ * @why: set to a human-readable reason when they are refused
+ *
+ * Return: 0 when @lim is usable, -EINVAL otherwise.
+ */
+int klwm2m_limits_check(const struct klwm2m_limits *lim, const char **why)
+{
+	if (!lim->max_value_size) {
+		*why = "max_value_size must be at least 1";
+		return -EINVAL;
+	}
+	if (lim->max_value_size > KLWM2M_VALUE_SIZE_CEILING) {
+		*why = "max_value_size is above 16 MiB";
+		return -EINVAL;
+	}
+	if (lim->store_budget > KLWM2M_BUDGET_CEILING) {
+		*why = "store_budget is above 4 GiB";
+		return -EINVAL;
+	}
+	if (lim->store_budget < lim->max_value_size) {
+		*why = "store_budget is smaller than max_value_size";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static unsigned int klwm2m_net_id __read_mostly;
+
+struct klwm2m_net *klwm2m_pernet(const struct net *net)
+{
+	return net_generic(net, klwm2m_net_id);
+}
+
+static int __net_init klwm2m_net_init(struct net *net)
+{
+	struct klwm2m_net *kn = klwm2m_pernet(net);
+
+	mutex_init(&kn->lock);
+	kn->store_used = 0;
+	return 0;
+}
+
+static void __net_exit klwm2m_net_exit(struct net *net)
+{
+	struct klwm2m_net *kn = klwm2m_pernet(net);
+
+	WARN_ON_ONCE(READ_ONCE(kn->store_used));
+	mutex_destroy(&kn->lock);
+}
+
+static struct pernet_operations klwm2m_net_ops = {
+	.init = klwm2m_net_init,
+	.exit = klwm2m_net_exit,
+	.id = &klwm2m_net_id,
+	.size = sizeof(struct klwm2m_net),
+};
+
+static int __init klwm2m_init(void)
+{
+	const char *why;
+	int err;
+
+	klwm2m_limits.max_value_size = max_value_size;
+	klwm2m_limits.store_budget = store_budget;
+	err = klwm2m_limits_check(&klwm2m_limits, &why);
+	if (err) {
+		pr_err("refusing to load: %s\n", why);
+		return err;
+	}
+
+	err = register_pernet_subsys(&klwm2m_net_ops);
+	if (err)
+		return err;
+
+	err = klwm2m_genl_init();
+	if (err)
+		goto err_pernet;
+
+	err = klwm2m_sysfs_init();
+	if (err)
+		goto err_genl;
+
+	pr_info("version " KLWM2M_VERSION " loaded (ABI %d)\n", KLWM2M_ABI_VERSION);
+	return 0;
+
+err_genl:
+	klwm2m_genl_exit();
+err_pernet:
+	unregister_pernet_subsys(&klwm2m_net_ops);
+	return err;
+}
+
+static void __exit klwm2m_exit(void)
+{
+	klwm2m_sysfs_exit();
+	klwm2m_genl_exit();
+	unregister_pernet_subsys(&klwm2m_net_ops);
+}
+
+module_init(klwm2m_init);
+module_exit(klwm2m_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The klwm2m developers");
+MODULE_DESCRIPTION("OMA LwM2M object store and notification engine");
+MODULE_VERSION(KLWM2M_VERSION);

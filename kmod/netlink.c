@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * klwm2m: the generic netlink family. The commands and their attributes are
+ * specified in uapi/linux/klwm2m.h; this file only implements them.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/klwm2m.h>
+#include <linux/module.h>
+#include <net/genetlink.h>
+
+#include "klwm2m.h"
+
+static const char klwm2m_reply_only[] = "reply-only attribute: INFO takes no attributes";
+
+#define KLWM2M_REPLY_ONLY { .type = NLA_REJECT, .reject_message = klwm2m_reply_only }
+
+static const struct nla_policy klwm2m_info_policy[KLWM2M_A_INFO_MAX + 1] = {
+	[KLWM2M_A_INFO_PAD]		= KLWM2M_REPLY_ONLY,
+	[KLWM2M_A_INFO_ABI_VERSION]	= KLWM2M_REPLY_ONLY,
+	[KLWM2M_A_INFO_MODULE_VERSION]	= KLWM2M_REPLY_ONLY,
+	[KLWM2M_A_INFO_MAX_VALUE_SIZE]	= KLWM2M_REPLY_ONLY,
+	[KLWM2M_A_INFO_STORE_BUDGET]	= KLWM2M_REPLY_ONLY,
+	[KLWM2M_A_INFO_STORE_USED]	= KLWM2M_REPLY_ONLY,
+	[KLWM2M_A_INFO_MAX_ID]		= KLWM2M_REPLY_ONLY,
+	[KLWM2M_A_INFO_MAX_DEPTH]	= KLWM2M_REPLY_ONLY,
+};
+
+static struct genl_family klwm2m_family;
+
+/**
+ * klwm2m_info_fill() - put the INFO reply attributes into a message
+ * @skb: the message, with its genetlink header already in place
+ * @lim: the module's limits
+ * @kn: the requesting namespace's state
+ *
+ * Return: 0, or -EMSGSIZE when @skb has no room left.
+ */
+int klwm2m_info_fill(struct sk_buff *skb, const struct klwm2m_limits *lim,
+		     const struct klwm2m_net *kn)
+{
+	if (nla_put_u32(skb, KLWM2M_A_INFO_ABI_VERSION, KLWM2M_ABI_VERSION) ||
+	    nla_put_string(skb, KLWM2M_A_INFO_MODULE_VERSION, KLWM2M_VERSION) ||
+	    nla_put_u32(skb, KLWM2M_A_INFO_MAX_VALUE_SIZE, lim->max_value_size) ||
+	    nla_put_u64_64bit(skb, KLWM2M_A_INFO_STORE_BUDGET, lim->store_budget,
+			      KLWM2M_A_INFO_PAD) ||
+	    nla_put_u64_64bit(skb, KLWM2M_A_INFO_STORE_USED, READ_ONCE(kn->store_used),
+			      KLWM2M_A_INFO_PAD) ||
+	    nla_put_u16(skb, KLWM2M_A_INFO_MAX_ID, KLWM2M_ID_MAX) ||
+	    nla_put_u8(skb, KLWM2M_A_INFO_MAX_DEPTH, KLWM2M_PATH_DEPTH_MAX))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int klwm2m_nl_info_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct klwm2m_net *kn = klwm2m_pernet(genl_info_net(info));
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	hdr = genlmsg_put_reply(msg, info, &klwm2m_family, 0, KLWM2M_CMD_INFO);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	err = klwm2m_info_fill(msg, &klwm2m_limits, kn);
+	if (err)
+		goto err_free;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
+}
+
+static const struct genl_ops klwm2m_genl_ops[] = {
+	{
+		.cmd = KLWM2M_CMD_INFO,
+		.doit = klwm2m_nl_info_doit,
+		.policy = klwm2m_info_policy,
+		.maxattr = KLWM2M_A_INFO_MAX,
+	},
+};
+
+static struct genl_family klwm2m_family __ro_after_init = {
+	.name = KLWM2M_GENL_NAME,
+	.version = KLWM2M_GENL_VERSION,
+	.netnsok = true,
+	.parallel_ops = true,
+	/* Every command is new: header checks and policies apply to all. */
+	.resv_start_op = 0,
+	.module = THIS_MODULE,
+	.ops = klwm2m_genl_ops,
+	.n_ops = ARRAY_SIZE(klwm2m_genl_ops),
+};
+
+int __init klwm2m_genl_init(void)
+{
+	return genl_register_family(&klwm2m_family);
+}
+
+void klwm2m_genl_exit(void)
+{
+	genl_unregister_family(&klwm2m_family);
+}
+
+MODULE_ALIAS_GENL_FAMILY(KLWM2M_GENL_NAME);

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * libklwm2m: handles, requests and replies over generic netlink (libnl-genl).
+ *
+ * Each request is sent with NLM_F_ACK and read until its acknowledgement, so a
+ * call returns only when the kernel has finished with it. The kernel's
+ * extended ACK message is kept on the handle for klwm2m_errmsg().
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/klwm2m.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/netlink.h>
+
+#include "internal.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+static __thread char last_error[256];
+
+KLWM2M_API const char *klwm2m_last_error(void)
+{
+	return last_error;
+}
+
+void klwm2m_set_err(struct klwm2m *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(k->errmsg, sizeof(k->errmsg), fmt, ap);
+	va_end(ap);
+	k->erroff = -1;
+}
+
+static void clear_err(struct klwm2m *k)
+{
+	k->errmsg[0] = '\0';
+	k->erroff = -1;
+}
+
+KLWM2M_API const char *klwm2m_errmsg(const struct klwm2m *k)
+{
+	return k->errmsg;
+}
+
+KLWM2M_API int klwm2m_erroff(const struct klwm2m *k)
+{
+	return k->erroff;
+}
+
+KLWM2M_API const char *klwm2m_strerror(int err)
+{
+	switch (err) {
+	case -ENOENT:
+		return "not found (is the klwm2m module loaded?)";
+	case -EPROTO:
+		return "the module speaks another ABI version";
+	default:
+		return strerror(err < 0 ? -err : err);
+	}
+}
+
+/* One exchange in flight: what the callbacks fill. */
+struct exchange {
+	struct klwm2m *k;
+	int (*parse)(struct nlattr **tb, void *arg);
+	int maxattr;
+	void *arg;
+	int error;
+	int done;
+};
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct exchange *x = arg;
+	struct nlattr *tb[x->maxattr + 1];
+	int err;
+
+	err = genlmsg_parse(nlmsg_hdr(msg), 0, tb, x->maxattr, NULL);
+	if (err) {
+		x->error = klwm2m_nle_to_errno(err);
+		klwm2m_set_err(x->k, "malformed reply from the kernel");
+		return NL_STOP;
+	}
+	if (x->parse) {
+		err = x->parse(tb, x->arg);
+		if (err && !x->error) {
+			x->error = err;
+			klwm2m_set_err(x->k, "the kernel's reply lacks an attribute");
+		}
+	}
+	return NL_OK;
+}
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct exchange *x = arg;
+	const struct nlmsghdr *nlh = (const void *)((const char *)e - NLMSG_HDRLEN);
+	struct klwm2m_ack ack;
+
+	if (klwm2m_parse_ack(nlh, nlh->nlmsg_len, &ack)) {
+		x->error = -EBADMSG;
+		klwm2m_set_err(x->k, "malformed acknowledgement from the kernel");
+	} else {
+		x->error = ack.error;
+		if (ack.error) {
+			snprintf(x->k->errmsg, sizeof(x->k->errmsg), "%s", ack.msg);
+			x->k->erroff = ack.offset;
+		}
+	}
+	x->done = 1;
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	struct exchange *x = arg;
+
+	x->done = 1;
+	return NL_STOP;
+}
+
+/* Send @msg (consumed) and read until its acknowledgement. */
+static int transact(struct klwm2m *k, struct nl_msg *msg, int maxattr,
+		    int (*parse)(struct nlattr **, void *), void *arg)
+{
+	struct exchange x = { .k = k, .parse = parse, .maxattr = maxattr, .arg = arg };
+	struct nl_cb *cb;
+	int err;
+
+	clear_err(k);
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &x);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &x);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &x);
+
+	err = nl_send_auto(k->sk, msg);
+	nlmsg_free(msg);
+	if (err < 0) {
+		err = klwm2m_nle_to_errno(err);
+		klwm2m_set_err(k, "sending to the kernel failed: %s", nl_geterror(err));
+		goto out;
+	}
+	err = 0;
+	while (!x.done) {
+		int r = nl_recvmsgs(k->sk, cb);
+
+		if (r < 0) {
+			err = klwm2m_nle_to_errno(r);
+			if (!k->errmsg[0])
+				klwm2m_set_err(k, "receiving from the kernel failed: %s",
+					       nl_geterror(r));
+			break;
+		}
+	}
+	if (!err)
+		err = x.error;
+out:
+	nl_cb_put(cb);
+	return err;
+}
+
+static struct nl_msg *new_request(struct klwm2m *k, uint8_t cmd)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, k->family, 0, 0, cmd,
+			 KLWM2M_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int parse_info(struct nlattr **tb, void *arg)
+{
+	struct klwm2m_info *info = arg;
+	static const int need[] = {
+		KLWM2M_A_INFO_ABI_VERSION, KLWM2M_A_INFO_MODULE_VERSION,
+		KLWM2M_A_INFO_MAX_VALUE_SIZE, KLWM2M_A_INFO_STORE_BUDGET,
+		KLWM2M_A_INFO_STORE_USED, KLWM2M_A_INFO_MAX_ID, KLWM2M_A_INFO_MAX_DEPTH,
+	};
+
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (!tb[need[i]])
+			return -EBADMSG;
+	memset(info, 0, sizeof(*info));
+	info->abi_version = nla_get_u32(tb[KLWM2M_A_INFO_ABI_VERSION]);
+	nla_strlcpy(info->module_version, tb[KLWM2M_A_INFO_MODULE_VERSION],
+		    sizeof(info->module_version));
+	info->max_value_size = nla_get_u32(tb[KLWM2M_A_INFO_MAX_VALUE_SIZE]);
+	info->store_budget = nla_get_u64(tb[KLWM2M_A_INFO_STORE_BUDGET]);
+	info->store_used = nla_get_u64(tb[KLWM2M_A_INFO_STORE_USED]);
+	info->max_id = nla_get_u16(tb[KLWM2M_A_INFO_MAX_ID]);
+	info->max_depth = nla_get_u8(tb[KLWM2M_A_INFO_MAX_DEPTH]);
+	return 0;
+}
+
+KLWM2M_API int klwm2m_info(struct klwm2m *k, struct klwm2m_info *info)
+{
+	struct nl_msg *msg = new_request(k, KLWM2M_CMD_INFO);
+
+	if (!msg)
+		return -ENOMEM;
+	return transact(k, msg, KLWM2M_A_INFO_MAX, parse_info, info);
+}
+
+static int open_fail(struct klwm2m *k, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int open_fail(struct klwm2m *k, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	klwm2m_close(k);
+	return err;
+}
+
+KLWM2M_API int klwm2m_open(struct klwm2m **out)
+{
+	struct klwm2m_info info;
+	struct klwm2m *k;
+	int one = 1, err, fd;
+
+	*out = NULL;
+	last_error[0] = '\0';
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return open_fail(NULL, -ENOMEM, "out of memory");
+	k->erroff = -1;
+	k->sk = nl_socket_alloc();
+	if (!k->sk)
+		return open_fail(k, -ENOMEM, "out of memory");
+	err = genl_connect(k->sk);
+	if (err)
+		return open_fail(k, klwm2m_nle_to_errno(err), "cannot open a netlink socket: %s",
+				 nl_geterror(err));
+	fd = nl_socket_get_fd(k->sk);
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one)))
+		return open_fail(k, -errno, "cannot enable extended ACKs: %s", strerror(errno));
+
+	k->family = genl_ctrl_resolve(k->sk, KLWM2M_GENL_NAME);
+	if (k->family < 0) {
+		err = klwm2m_nle_to_errno(k->family);
+		if (err == -ENOENT)
+			return open_fail(k, err, "the klwm2m module is not loaded "
+					 "(no generic netlink family \"%s\")", KLWM2M_GENL_NAME);
+		return open_fail(k, err, "cannot resolve the \"%s\" family: %s",
+				 KLWM2M_GENL_NAME, nl_geterror(k->family));
+	}
+
+	err = klwm2m_info(k, &info);
+	if (err)
+		return open_fail(k, err, "INFO failed: %s", k->errmsg[0] ? k->errmsg :
+				 klwm2m_strerror(err));
+	if (info.abi_version != KLWM2M_ABI_VERSION)
+		return open_fail(k, -EPROTO, "the module speaks ABI %u, this library ABI %u",
+				 info.abi_version, KLWM2M_ABI_VERSION);
+	*out = k;
+	return 0;
+}
+
+KLWM2M_API void klwm2m_close(struct klwm2m *k)
+{
+	if (!k)
+		return;
+	nl_socket_free(k->sk);
+	free(k);
+}
