@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Test targets, included by the top-level Makefile.
+
+# The cached test kernel's tree (built on demand by tests/qemu/build-kernel).
+KTREE ?= $(shell tests/qemu/build-kernel)
+HEADERS_61 = $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)
+HEADERS_612 = $(shell ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V | tail -n 1)
+
+check:
+	@tests/check
+
+demo: user
+	@scripts/deps vm kernel
+	tests/qemu/run -- scripts/demo
+
+# ---- the VM build: module with its KUnit suites, selftests, fault injectors
+module-vm:
+	$(call kbuild_module,$(BUILD)/vm,$(KTREE),CONFIG_KLWM2M_KUNIT_TEST=y)
+
+inject:
+	@mkdir -p $(BUILD)/inject
+	@rsync -a tests/qemu/inject/ $(BUILD)/inject/
+	$(MAKE) -C $(KTREE) M=$(BUILD)/inject modules
+
+SELFTESTS := info
+SELFTEST_BINS := $(SELFTESTS:%=$(BUILD)/selftests/%)
+SELFTEST_CFLAGS = $(CFLAGS) $(WARNFLAGS) -Wno-missing-prototypes -Wno-clobbered -D_GNU_SOURCE \
+	-I$(TOP)/uapi -I$(KTREE)/tools/testing/selftests
+
+selftests: $(SELFTEST_BINS)
+
+$(BUILD)/selftests/%: tests/selftests/%.c tests/selftests/genl.c tests/selftests/genl.h uapi/linux/klwm2m.h
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -o $@ $< tests/selftests/genl.c
+
+# ---- host-side unit tests (cmocka), with ASan and UBSan
+HOST_TESTS := test_ack
+HOST_TEST_BINS := $(HOST_TESTS:%=$(BUILD)/host/%)
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+$(BUILD)/host/test_ack: tests/host/test_ack.c tools/lib/klwm2m/ack.c tools/lib/klwm2m/internal.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN) -o $@ tests/host/test_ack.c \
+		tools/lib/klwm2m/ack.c $(shell pkg-config --libs cmocka)
+
+host-test: $(HOST_TEST_BINS)
+	@for t in $(HOST_TEST_BINS); do CMOCKA_MESSAGE_OUTPUT=TAP $$t || exit 1; done
+
+# ---- lint: each check prints "ok NAME" or "not ok NAME"
+LINT_LOG := $(BUILD)/lint
+
+lint:
+	@scripts/deps lint kernel
+	@tests/lint
+
+.PHONY: module-vm inject selftests host-test

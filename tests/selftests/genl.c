@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "genl.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+int genl_open(void)
+{
+	int fd, one = 1;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one))) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+void genl_req_init(struct genl_req *r, uint16_t family, uint16_t flags, uint8_t cmd,
+		   uint8_t version)
+{
+	struct genlmsghdr *g;
+
+	memset(r, 0, sizeof(*r));
+	r->nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	r->nlh.nlmsg_type = family;
+	r->nlh.nlmsg_flags = NLM_F_REQUEST | flags;
+	g = NLMSG_DATA(&r->nlh);
+	g->cmd = cmd;
+	g->version = version;
+}
+
+size_t genl_req_put(struct genl_req *r, uint16_t type, const void *data, size_t len)
+{
+	size_t off = NLMSG_ALIGN(r->nlh.nlmsg_len);
+	struct nlattr *a = (struct nlattr *)(r->buf + off);
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	if (len)
+		memcpy((char *)a + NLA_HDRLEN, data, len);
+	r->nlh.nlmsg_len = off + NLA_ALIGN(a->nla_len);
+	return off;
+}
+
+static void parse_attrs(struct genl_ack *a, char *p, const char *end)
+{
+	while (p + NLA_HDRLEN <= end) {
+		struct nlattr *nla = (struct nlattr *)p;
+
+		if (nla->nla_len < NLA_HDRLEN || p + nla->nla_len > end)
+			return;
+		if ((nla->nla_type & NLA_TYPE_MASK) < 64)
+			a->tb[nla->nla_type & NLA_TYPE_MASK] = nla;
+		p += NLA_ALIGN(nla->nla_len);
+	}
+}
+
+static void parse_err(struct genl_ack *a, struct nlmsghdr *nlh)
+{
+	struct nlmsgerr *e = NLMSG_DATA(nlh);
+	size_t off = sizeof(*e);
+	char *p, *end = (char *)nlh + nlh->nlmsg_len;
+
+	a->error = e->error;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
+	for (p = (char *)e + off; p + NLA_HDRLEN <= end;) {
+		struct nlattr *nla = (struct nlattr *)p;
+
+		if (nla->nla_len < NLA_HDRLEN || p + nla->nla_len > end)
+			break;
+		if (nla->nla_type == NLMSGERR_ATTR_MSG)
+			strncpy(a->msg, p + NLA_HDRLEN, sizeof(a->msg) - 1);
+		else if (nla->nla_type == NLMSGERR_ATTR_OFFS)
+			memcpy(&a->offset, p + NLA_HDRLEN, sizeof(a->offset));
+		p += NLA_ALIGN(nla->nla_len);
+	}
+}
+
+int genl_exchange(int fd, struct genl_req *r, struct genl_ack *a)
+{
+	static uint32_t seq;
+	char buf[16384];
+
+	memset(a, 0, sizeof(*a));
+	a->offset = -1;
+	r->nlh.nlmsg_flags |= NLM_F_ACK;
+	r->nlh.nlmsg_seq = ++seq;
+	if (send(fd, r->buf, r->nlh.nlmsg_len, 0) < 0)
+		return -errno;
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *nlh;
+
+		if (n < 0)
+			return -errno;
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, (size_t)n);
+		     nlh = NLMSG_NEXT(nlh, n)) {
+			if (nlh->nlmsg_seq != r->nlh.nlmsg_seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				parse_err(a, nlh);
+				return 0;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (nlh->nlmsg_len > sizeof(a->reply))
+				return -EMSGSIZE;
+			memcpy(a->reply, nlh, nlh->nlmsg_len);
+			a->replied = 1;
+			nlh = (struct nlmsghdr *)a->reply;
+			parse_attrs(a, (char *)NLMSG_DATA(nlh) + GENL_HDRLEN,
+				    (char *)nlh + nlh->nlmsg_len);
+		}
+	}
+}
+
+int genl_family(int fd, const char *name)
+{
+	struct genl_req r;
+	struct genl_ack a;
+	int err;
+
+	genl_req_init(&r, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, 1);
+	genl_req_put(&r, CTRL_ATTR_FAMILY_NAME, name, strlen(name) + 1);
+	err = genl_exchange(fd, &r, &a);
+	if (err)
+		return err;
+	if (a.error)
+		return a.error;
+	if (!a.tb[CTRL_ATTR_FAMILY_ID])
+		return -ENOENT;
+	return *(uint16_t *)((char *)a.tb[CTRL_ATTR_FAMILY_ID] + NLA_HDRLEN);
+}

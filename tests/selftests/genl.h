@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A deliberately small raw generic netlink client for the selftests: they
+ * need to send messages no well-behaved library would build.
+ */
+#ifndef KLWM2M_SELFTEST_GENL_H
+#define KLWM2M_SELFTEST_GENL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+struct genl_req {
+	union {
+		struct nlmsghdr nlh;
+		char buf[8192];
+	};
+};
+
+struct genl_ack {
+	int error;		/* 0 or -errno */
+	char msg[256];		/* the kernel's extack message, or "" */
+	int offset;		/* offset of the bad attribute, or -1 */
+	struct nlattr *tb[64];	/* reply attributes, when the kernel replied */
+	char reply[8192];
+	int replied;
+};
+
+/* A socket with extended and capped ACKs on, or -errno. */
+int genl_open(void);
+/* The family's ID, or -errno. */
+int genl_family(int fd, const char *name);
+
+void genl_req_init(struct genl_req *r, uint16_t family, uint16_t flags, uint8_t cmd,
+		   uint8_t version);
+/* Appends an attribute; returns its offset in the message. */
+size_t genl_req_put(struct genl_req *r, uint16_t type, const void *data, size_t len);
+
+/* Sends @r (with NLM_F_ACK) and reads the reply, if any, and the ACK. */
+int genl_exchange(int fd, struct genl_req *r, struct genl_ack *a);
+
+#endif
