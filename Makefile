@@ -13,6 +13,7 @@
 # kernel's build directory when present, else the newest Debian
 # linux-headers-*-amd64 installed.
 
+VERSION := 0.1.0
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
 
@@ -29,7 +30,6 @@ endif
 NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 json-c 2>/dev/null)
 NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 JSON_LIBS := $(shell pkg-config --libs json-c 2>/dev/null)
-VERSION := 0.1.0
 USER_CFLAGS = $(CFLAGS) -DKLWM2M_TOOLS_VERSION=\"$(VERSION)\" $(WARNFLAGS) -std=gnu11 -D_GNU_SOURCE -I$(TOP)/uapi \
 	-I$(TOP)/tools/lib/klwm2m/include $(NL_CFLAGS)
 
@@ -37,8 +37,11 @@ USER_CFLAGS = $(CFLAGS) -DKLWM2M_TOOLS_VERSION=\"$(VERSION)\" $(WARNFLAGS) -std=
 # builds against different kernels never share objects.
 KMOD_SRC := Kbuild Kconfig kmod uapi
 
-.PHONY: all module user deps clean check lint host-test vm-test harness-test \
-	debian-smoke demo bench install dkms-install FORCE
+PREFIX ?= /usr/local
+DKMS_DIR = $(DESTDIR)/usr/src/klwm2m-$(VERSION)
+
+.PHONY: all module user deps clean check lint host-test demo install modules_install \
+	dkms-install
 
 all: module user
 
@@ -65,7 +68,12 @@ CTL_SRCS := $(wildcard tools/klwm2mctl/*.c)
 CTL_OBJS := $(CTL_SRCS:%.c=$(BUILD)/%.o)
 KLWM2MCTL := $(BUILD)/klwm2mctl
 
-user: $(LIBKLWM2M) $(BUILD)/libklwm2m.a $(KLWM2MCTL)
+user: need-libs $(LIBKLWM2M) $(BUILD)/libklwm2m.a $(KLWM2MCTL)
+
+.PHONY: need-libs
+need-libs:
+	@pkg-config --exists libnl-genl-3.0 json-c || \
+		{ echo "libnl-genl-3 or json-c development files missing: run scripts/deps build" >&2; exit 1; }
 
 $(BUILD)/tools/lib/klwm2m/%.o: tools/lib/klwm2m/%.c $(wildcard tools/lib/klwm2m/*.h tools/lib/klwm2m/include/*.h) uapi/linux/klwm2m.h
 	@mkdir -p $(dir $@)
@@ -88,6 +96,24 @@ $(KLWM2MCTL): $(CTL_OBJS) $(LIBKLWM2M)
 
 # ---------------------------------------------------------------- tests
 include tests/tests.mk
+
+install: user
+	install -D -m 0755 $(KLWM2MCTL) $(DESTDIR)$(PREFIX)/bin/klwm2mctl
+	install -D -m 0755 $(LIBKLWM2M) $(DESTDIR)$(PREFIX)/lib/libklwm2m.so.0
+	ln -sf libklwm2m.so.0 $(DESTDIR)$(PREFIX)/lib/libklwm2m.so
+	install -D -m 0644 tools/lib/klwm2m/include/libklwm2m.h $(DESTDIR)$(PREFIX)/include/libklwm2m.h
+	install -D -m 0644 uapi/linux/klwm2m.h $(DESTDIR)$(PREFIX)/include/linux/klwm2m.h
+
+modules_install: module
+	$(MAKE) -C $(KDIR) M=$(BUILD)/module modules_install
+
+# The module's sources under /usr/src for DKMS, which rebuilds it for every
+# kernel the distribution installs.
+dkms-install:
+	install -d $(DKMS_DIR)
+	cp -r $(KMOD_SRC) dkms.conf $(DKMS_DIR)/
+	$(if $(DESTDIR),,dkms add klwm2m/$(VERSION) && dkms build klwm2m/$(VERSION) && \
+		dkms install klwm2m/$(VERSION))
 
 clean:
 	rm -rf $(BUILD)

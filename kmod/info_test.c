@@ -97,8 +97,10 @@ static void info_reply_reports_a_full_message(struct kunit *test)
 	struct klwm2m_net kn = { };
 	struct sk_buff *skb = info_skb(test, NLMSG_DEFAULT_SIZE);
 
-	/* Room for the first attribute only (slab rounding makes any small
-	 * allocation roomier than asked, so take the room away instead). */
+	/*
+	 * Room for the first attribute only: slab rounding makes any small
+	 * allocation roomier than asked, so take the room away instead.
+	 */
 	skb_put(skb, skb_tailroom(skb) - nla_total_size(sizeof(u32)));
 	KUNIT_EXPECT_EQ(test, klwm2m_info_fill(skb, &lim, &kn), -EMSGSIZE);
 	kfree_skb(skb);

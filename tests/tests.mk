@@ -9,9 +9,11 @@ HEADERS_612 = $(shell ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | so
 check:
 	@tests/check
 
-demo: user
-	@scripts/deps vm kernel
-	tests/qemu/run -- scripts/demo
+# Sub-makes: the parent parsed this file before the libraries were installed.
+demo:
+	@scripts/deps all
+	@$(MAKE) -s user
+	@tests/qemu/run -- scripts/demo
 
 # ---- the VM build: module with its KUnit suites, selftests, fault injectors
 module-vm:

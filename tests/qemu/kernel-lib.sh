@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the VM scripts: where the cached test kernel lives.
 # Sourced, not run.
@@ -14,7 +15,9 @@ KLWM2M_KERNEL_RECIPE=1
 kernel_key() {
 	local srcver hash
 	srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) || return 1
-	hash=$( { cat "$KLWM2M_QEMU_DIR/kernel.config" "$KLWM2M_QEMU_DIR/debug.config"
+	# Only the options count: editing a comment does not rebuild the kernel.
+	hash=$( { grep -hvE '^[[:space:]]*(#|$)' "$KLWM2M_QEMU_DIR/kernel.config" \
+			"$KLWM2M_QEMU_DIR/debug.config"
 		  echo "recipe $KLWM2M_KERNEL_RECIPE"; gcc --version | head -n 1; } |
 		sha256sum | cut -c1-12)
 	echo "${srcver//[~:]/_}-$hash"

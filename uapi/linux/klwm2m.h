@@ -79,6 +79,7 @@ enum klwm2m_cmd {
 
 	__KLWM2M_CMD_MAX
 };
+
 #define KLWM2M_CMD_MAX (__KLWM2M_CMD_MAX - 1)
 
 enum klwm2m_info_attr {
@@ -94,6 +95,7 @@ enum klwm2m_info_attr {
 
 	__KLWM2M_A_INFO_MAX
 };
+
 #define KLWM2M_A_INFO_MAX (__KLWM2M_A_INFO_MAX - 1)
 
 #endif /* _UAPI_LINUX_KLWM2M_H */

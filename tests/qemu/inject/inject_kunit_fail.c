@@ -23,6 +23,7 @@ static struct kunit_suite inject_suite = {
 	.name = "inject_kunit_fail",
 	.test_cases = inject_cases,
 };
+
 kunit_test_suite(inject_suite);
 
 MODULE_LICENSE("GPL");
