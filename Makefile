@@ -7,7 +7,6 @@
 #   make check        everything that tests the tree; ends with "N passed, N failed"
 #   make demo         boots the test VM and shows the module answering
 #   make lint         W=1 + sparse against Debian's 6.1 and 6.12 headers, checkpatch
-#   make bench        the benchmarks
 #
 # KDIR: kernel build tree to build the module against. Default: the running
 # kernel's build directory when present, else the newest Debian
