@@ -26,7 +26,8 @@ inject:
 
 SELFTESTS := info
 SELFTEST_BINS := $(SELFTESTS:%=$(BUILD)/selftests/%)
-SELFTEST_CFLAGS = $(CFLAGS) $(WARNFLAGS) -Wno-missing-prototypes -Wno-clobbered -D_GNU_SOURCE \
+# The harness compares mixed-sign values in its macros and uses setjmp.
+SELFTEST_CFLAGS = $(CFLAGS) $(WARNFLAGS) -Wno-missing-prototypes -Wno-clobbered -Wno-sign-compare -D_GNU_SOURCE \
 	-I$(TOP)/uapi -I$(KTREE)/tools/testing/selftests
 
 selftests: $(SELFTEST_BINS)
