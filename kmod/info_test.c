@@ -61,7 +61,7 @@ static struct sk_buff *info_skb(struct kunit *test, unsigned int size)
 static void info_reply_carries_abi_and_limits(struct kunit *test)
 {
 	struct klwm2m_limits lim = { .max_value_size = 1234, .store_budget = 5ULL << 32 };
-	struct klwm2m_net kn = { .store_used = 77 };
+	struct klwm2m_net kn = { .store.used = 77 };
 	struct nlattr *tb[KLWM2M_A_INFO_MAX + 1];
 	struct sk_buff *skb = info_skb(test, NLMSG_DEFAULT_SIZE);
 	int err;

@@ -10,6 +10,8 @@
 #include <linux/types.h>
 #include <net/net_namespace.h>
 
+#include "store.h"
+
 #define KLWM2M_VERSION "0.1.0"
 
 /* The module's limits, from its parameters, fixed at load time. */
@@ -24,8 +26,7 @@ int klwm2m_limits_check(const struct klwm2m_limits *lim, const char **why);
 
 /* Per network namespace state. */
 struct klwm2m_net {
-	struct mutex lock;	/* serialises writers of this namespace's store */
-	u64 store_used;		/* bytes, under @lock; read locklessly */
+	struct klwm2m_store store;
 };
 
 struct klwm2m_net *klwm2m_pernet(const struct net *net);

@@ -67,8 +67,7 @@ static int __net_init klwm2m_net_init(struct net *net)
 {
 	struct klwm2m_net *kn = klwm2m_pernet(net);
 
-	mutex_init(&kn->lock);
-	kn->store_used = 0;
+	klwm2m_store_init(&kn->store, &klwm2m_limits);
 	return 0;
 }
 
@@ -76,8 +75,7 @@ static void __net_exit klwm2m_net_exit(struct net *net)
 {
 	struct klwm2m_net *kn = klwm2m_pernet(net);
 
-	WARN_ON_ONCE(READ_ONCE(kn->store_used));
-	mutex_destroy(&kn->lock);
+	klwm2m_store_destroy(&kn->store);
 }
 
 static struct pernet_operations klwm2m_net_ops = {
@@ -119,6 +117,7 @@ err_genl:
 	klwm2m_genl_exit();
 err_pernet:
 	unregister_pernet_subsys(&klwm2m_net_ops);
+	rcu_barrier();
 	return err;
 }
 
@@ -127,6 +126,8 @@ static void __exit klwm2m_exit(void)
 	klwm2m_sysfs_exit();
 	klwm2m_genl_exit();
 	unregister_pernet_subsys(&klwm2m_net_ops);
+	/* Values are freed by RCU callbacks in this module: let them run. */
+	rcu_barrier();
 }
 
 module_init(klwm2m_init);

@@ -44,7 +44,7 @@ int klwm2m_info_fill(struct sk_buff *skb, const struct klwm2m_limits *lim,
 	    nla_put_u32(skb, KLWM2M_A_INFO_MAX_VALUE_SIZE, lim->max_value_size) ||
 	    nla_put_u64_64bit(skb, KLWM2M_A_INFO_STORE_BUDGET, lim->store_budget,
 			      KLWM2M_A_INFO_PAD) ||
-	    nla_put_u64_64bit(skb, KLWM2M_A_INFO_STORE_USED, READ_ONCE(kn->store_used),
+	    nla_put_u64_64bit(skb, KLWM2M_A_INFO_STORE_USED, READ_ONCE(kn->store.used),
 			      KLWM2M_A_INFO_PAD) ||
 	    nla_put_u16(skb, KLWM2M_A_INFO_MAX_ID, KLWM2M_ID_MAX) ||
 	    nla_put_u8(skb, KLWM2M_A_INFO_MAX_DEPTH, KLWM2M_PATH_DEPTH_MAX))

@@ -59,6 +59,8 @@
 #ifndef _UAPI_LINUX_KLWM2M_H
 #define _UAPI_LINUX_KLWM2M_H
 
+#include <linux/const.h>
+
 #define KLWM2M_GENL_NAME	"klwm2m"
 #define KLWM2M_GENL_VERSION	1
 
@@ -68,6 +70,40 @@
  * command, a new reply attribute) do not bump it.
  */
 #define KLWM2M_ABI_VERSION	1
+
+/*
+ * Resource value types (OMA LwM2M 1.1 Appendix C). Carried as NLA_U8.
+ *   INTEGER   s64            UNSIGNED  u64
+ *   FLOAT     IEEE 754 double, carried as its 64 bits in a u64
+ *   BOOLEAN   u8, 0 or 1     TIME      s64, seconds since the epoch
+ *   STRING    UTF-8 bytes, no NUL inside
+ *   OPAQUE    bytes          CORELNK   RFC 6690 link-format text
+ *   OBJLNK    u32: object ID << 16 | instance ID
+ *   NONE      holds no value (execute-only resources)
+ */
+enum klwm2m_type {
+	KLWM2M_TYPE_UNSPEC,
+	KLWM2M_TYPE_NONE,
+	KLWM2M_TYPE_INTEGER,
+	KLWM2M_TYPE_UNSIGNED,
+	KLWM2M_TYPE_FLOAT,
+	KLWM2M_TYPE_BOOLEAN,
+	KLWM2M_TYPE_STRING,
+	KLWM2M_TYPE_OPAQUE,
+	KLWM2M_TYPE_TIME,
+	KLWM2M_TYPE_OBJLNK,
+	KLWM2M_TYPE_CORELNK,
+
+	__KLWM2M_TYPE_MAX
+};
+
+#define KLWM2M_TYPE_MAX (__KLWM2M_TYPE_MAX - 1)
+
+/* What a server may do with a resource (the definition's "Operations"). */
+#define KLWM2M_OP_READ		_BITUL(0)
+#define KLWM2M_OP_WRITE		_BITUL(1)
+#define KLWM2M_OP_EXECUTE	_BITUL(2)
+#define KLWM2M_OP_ALL		(KLWM2M_OP_READ | KLWM2M_OP_WRITE | KLWM2M_OP_EXECUTE)
 
 /* LwM2M IDs are 16-bit; 65535 is reserved by the specification. */
 #define KLWM2M_ID_MAX		65534

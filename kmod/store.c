@@ -1,0 +1,958 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * klwm2m: the Object/Instance/Resource store (see store.h for its shape and
+ * locking). Definitions, instances, typed values, validation, atomic
+ * batches and the memory budget.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/klwm2m.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+
+#include "klwm2m.h"
+#include "store.h"
+
+#define F64_SIGN	BIT_ULL(63)
+#define F64_EXP		GENMASK_ULL(62, 52)
+#define F64_FRAC	GENMASK_ULL(51, 0)
+
+bool klwm2m_f64_is_nan(u64 a)
+{
+	return (a & F64_EXP) == F64_EXP && (a & F64_FRAC);
+}
+
+/**
+ * klwm2m_f64_cmp() - compare two IEEE 754 doubles given as bits, without the FPU
+ * @a: first value's bits
+ * @b: second value's bits
+ *
+ * Neither may be a NaN. -0 and +0 compare equal.
+ *
+ * Return: <0, 0 or >0 as @a is below, equal to or above @b.
+ */
+int klwm2m_f64_cmp(u64 a, u64 b)
+{
+	u64 ka, kb;
+
+	if (!(a << 1) && !(b << 1))
+		return 0;
+	/* Map to unsigned keys that sort like the doubles they encode. */
+	ka = (a & F64_SIGN) ? ~a : a | F64_SIGN;
+	kb = (b & F64_SIGN) ? ~b : b | F64_SIGN;
+	return ka < kb ? -1 : ka > kb;
+}
+
+static bool type_is_bytes(u8 type)
+{
+	return type == KLWM2M_TYPE_STRING || type == KLWM2M_TYPE_OPAQUE ||
+	       type == KLWM2M_TYPE_CORELNK;
+}
+
+static bool type_is_numeric(u8 type)
+{
+	return type == KLWM2M_TYPE_INTEGER || type == KLWM2M_TYPE_UNSIGNED ||
+	       type == KLWM2M_TYPE_FLOAT || type == KLWM2M_TYPE_TIME;
+}
+
+/* <0, 0, >0: @a against @b, both of numeric @type as a range stores them. */
+static int num_cmp(u8 type, u64 a, u64 b)
+{
+	switch (type) {
+	case KLWM2M_TYPE_INTEGER:
+	case KLWM2M_TYPE_TIME:
+		return (s64)a < (s64)b ? -1 : (s64)a > (s64)b;
+	case KLWM2M_TYPE_FLOAT:
+		return klwm2m_f64_cmp(a, b);
+	default:
+		return a < b ? -1 : a > b;
+	}
+}
+
+static size_t scalar_size(u8 type)
+{
+	switch (type) {
+	case KLWM2M_TYPE_INTEGER:
+	case KLWM2M_TYPE_UNSIGNED:
+	case KLWM2M_TYPE_FLOAT:
+	case KLWM2M_TYPE_TIME:
+		return sizeof(u64);
+	case KLWM2M_TYPE_BOOLEAN:
+		return sizeof(u8);
+	case KLWM2M_TYPE_OBJLNK:
+		return sizeof(u32);
+	default:
+		return 0;
+	}
+}
+
+/**
+ * klwm2m_value_new() - build a value from its wire form
+ * @type: enum klwm2m_type; NONE and UNSPEC hold no value
+ * @data: the bytes (string, opaque, corelnk) or the scalar in host order
+ * @len: bytes at @data; a scalar must have its exact size
+ * @gfp: allocation flags
+ *
+ * Return: the value, or ERR_PTR(-EINVAL) for a type or size that cannot be a
+ * value, or ERR_PTR(-ENOMEM).
+ */
+struct klwm2m_value *klwm2m_value_new(u8 type, const void *data, u32 len, gfp_t gfp)
+{
+	bool bytes = type_is_bytes(type);
+	struct klwm2m_value *v;
+
+	if (!bytes && (!scalar_size(type) || len != scalar_size(type)))
+		return ERR_PTR(-EINVAL);
+	if (type == KLWM2M_TYPE_BOOLEAN && *(const u8 *)data > 1)
+		return ERR_PTR(-EINVAL);
+
+	v = kzalloc(struct_size(v, data, bytes ? len : 0), gfp);
+	if (!v)
+		return ERR_PTR(-ENOMEM);
+	v->type = type;
+	if (bytes) {
+		memcpy(v->data, data, len);
+		v->len = len;
+	} else if (type == KLWM2M_TYPE_BOOLEAN) {
+		v->b = *(const u8 *)data;
+	} else if (type == KLWM2M_TYPE_OBJLNK) {
+		memcpy(&v->objlnk, data, sizeof(v->objlnk));
+	} else {
+		memcpy(&v->u, data, sizeof(v->u));
+	}
+	return v;
+}
+
+/* Frees at once: only for values no reader can have seen. */
+void klwm2m_value_free(struct klwm2m_value *v)
+{
+	if (!v)
+		return;
+	if (v->secret)
+		kfree_sensitive(v);
+	else
+		kfree(v);
+}
+
+static void value_free_rcu(struct rcu_head *head)
+{
+	klwm2m_value_free(container_of(head, struct klwm2m_value, rcu));
+}
+
+static void value_retire(struct klwm2m_value *v)
+{
+	if (v)
+		call_rcu(&v->rcu, value_free_rcu);
+}
+
+static u64 value_cost(const void *entry)
+{
+	const struct klwm2m_value *v = entry;
+
+	return v ? sizeof(*v) + v->len : 0;
+}
+
+/**
+ * klwm2m_value_check() - validate a value against its resource's definition
+ * @rd: the resource definition
+ * @v: the value
+ * @max_value: the module's largest value in bytes
+ * @extack: receives the reason
+ *
+ * Return: 0, -EINVAL (wrong type, out of range), -E2BIG (too long) or
+ * -ERANGE (outside the definition's length bounds).
+ */
+int klwm2m_value_check(const struct klwm2m_resdef *rd, const struct klwm2m_value *v,
+		       u32 max_value, struct netlink_ext_ack *extack)
+{
+	if (v->type != rd->type) {
+		NL_SET_ERR_MSG(extack, "value type differs from the resource's type");
+		return -EINVAL;
+	}
+	if (type_is_bytes(v->type)) {
+		if (v->len > max_value) {
+			NL_SET_ERR_MSG(extack, "value longer than the module's max_value_size");
+			return -E2BIG;
+		}
+		if ((rd->flags & KLWM2M_RES_LENGTH) &&
+		    (v->len < rd->len_min || v->len > rd->len_max)) {
+			NL_SET_ERR_MSG(extack, "value length outside the resource's bounds");
+			return -ERANGE;
+		}
+		if (v->type != KLWM2M_TYPE_OPAQUE && memchr(v->data, '\0', v->len)) {
+			NL_SET_ERR_MSG(extack, "text value contains a NUL byte");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!(rd->flags & KLWM2M_RES_RANGE))
+		return 0;
+	if (v->type == KLWM2M_TYPE_FLOAT && klwm2m_f64_is_nan(v->u)) {
+		NL_SET_ERR_MSG(extack, "NaN is outside any range");
+		return -ERANGE;
+	}
+	if (num_cmp(v->type, v->u, rd->min) < 0 || num_cmp(v->type, v->u, rd->max) > 0) {
+		NL_SET_ERR_MSG(extack, "value outside the resource's range");
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static int resdef_check(const struct klwm2m_resdef *rd, u32 max_value,
+			struct netlink_ext_ack *extack)
+{
+	bool exec, none;
+
+	if (rd->id > KLWM2M_ID_MAX) {
+		NL_SET_ERR_MSG(extack, "resource ID above 65534");
+		return -EINVAL;
+	}
+	if (!rd->name || !rd->name[0] || strnlen(rd->name, KLWM2M_NAME_MAX) == KLWM2M_NAME_MAX) {
+		NL_SET_ERR_MSG(extack, "resource name missing or too long");
+		return -EINVAL;
+	}
+	if (rd->type == KLWM2M_TYPE_UNSPEC || rd->type > KLWM2M_TYPE_MAX) {
+		NL_SET_ERR_MSG(extack, "unknown resource type");
+		return -EINVAL;
+	}
+	if (rd->ops & ~KLWM2M_OP_ALL || rd->flags & ~KLWM2M_RES_FLAGS_ALL) {
+		NL_SET_ERR_MSG(extack, "unknown resource operation or flag bits");
+		return -EINVAL;
+	}
+	exec = rd->ops & KLWM2M_OP_EXECUTE;
+	none = rd->type == KLWM2M_TYPE_NONE;
+	if (exec != none || (exec && rd->ops != KLWM2M_OP_EXECUTE)) {
+		NL_SET_ERR_MSG(extack, "an executable resource has type none and nothing else");
+		return -EINVAL;
+	}
+	if (rd->flags & KLWM2M_RES_RANGE) {
+		if (!type_is_numeric(rd->type)) {
+			NL_SET_ERR_MSG(extack, "a range on a non-numeric resource");
+			return -EINVAL;
+		}
+		if (rd->type == KLWM2M_TYPE_FLOAT &&
+		    (klwm2m_f64_is_nan(rd->min) || klwm2m_f64_is_nan(rd->max))) {
+			NL_SET_ERR_MSG(extack, "a range bound is NaN");
+			return -EINVAL;
+		}
+		if (num_cmp(rd->type, rd->min, rd->max) > 0) {
+			NL_SET_ERR_MSG(extack, "range minimum above its maximum");
+			return -EINVAL;
+		}
+	}
+	if (rd->flags & KLWM2M_RES_LENGTH) {
+		if (!type_is_bytes(rd->type)) {
+			NL_SET_ERR_MSG(extack,
+				       "length bounds on a resource neither text nor opaque");
+			return -EINVAL;
+		}
+		if (rd->len_min > rd->len_max || rd->len_max > max_value) {
+			NL_SET_ERR_MSG(extack, "length bounds inverted or above max_value_size");
+			return -EINVAL;
+		}
+	}
+	if ((rd->flags & KLWM2M_RES_SECRET) &&
+	    rd->type != KLWM2M_TYPE_STRING && rd->type != KLWM2M_TYPE_OPAQUE) {
+		NL_SET_ERR_MSG(extack, "only string or opaque resources can be secret");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * klwm2m_objdef_check() - validate an object definition
+ * @def: the definition; its resources sorted by ID
+ * @max_value: the module's largest value in bytes
+ * @extack: receives the reason
+ * @bad_res: set to the index of the offending resource, or -1
+ *
+ * Return: 0 or -EINVAL.
+ */
+int klwm2m_objdef_check(const struct klwm2m_objdef *def, u32 max_value,
+			struct netlink_ext_ack *extack, int *bad_res)
+{
+	unsigned int i;
+	int err;
+
+	*bad_res = -1;
+	if (def->id > KLWM2M_ID_MAX) {
+		NL_SET_ERR_MSG(extack, "object ID above 65534");
+		return -EINVAL;
+	}
+	if (def->ver_major != 1 || def->ver_minor > 2) {
+		NL_SET_ERR_MSG(extack, "object version must be 1.0, 1.1 or 1.2");
+		return -EINVAL;
+	}
+	if (!def->name || !def->name[0] || strnlen(def->name, KLWM2M_NAME_MAX) == KLWM2M_NAME_MAX) {
+		NL_SET_ERR_MSG(extack, "object name missing or too long");
+		return -EINVAL;
+	}
+	if (def->flags & ~KLWM2M_OBJ_FLAGS_ALL) {
+		NL_SET_ERR_MSG(extack, "unknown object flag bits");
+		return -EINVAL;
+	}
+	if (def->mode & ~0777) {
+		NL_SET_ERR_MSG(extack, "mode has bits beyond 0777");
+		return -EINVAL;
+	}
+	for (i = 0; i < def->nres; i++) {
+		err = resdef_check(&def->res[i], max_value, extack);
+		if (!err && i && def->res[i].id <= def->res[i - 1].id) {
+			NL_SET_ERR_MSG(extack, "resource ID defined twice");
+			err = -EINVAL;
+		}
+		if (err) {
+			*bad_res = i;
+			return err;
+		}
+	}
+	return 0;
+}
+
+const struct klwm2m_resdef *klwm2m_resdef_find(const struct klwm2m_objdef *def, u16 rid)
+{
+	unsigned int lo = 0, hi = def->nres;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (def->res[mid].id == rid)
+			return &def->res[mid];
+		if (def->res[mid].id < rid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void klwm2m_store_init(struct klwm2m_store *st, const struct klwm2m_limits *lim)
+{
+	mutex_init(&st->lock);
+	seqcount_mutex_init(&st->seq, &st->lock);
+	xa_init(&st->objs);
+	st->used = 0;
+	st->budget = lim->store_budget;
+	st->max_value = lim->max_value_size;
+	st->gen = 1;
+}
+
+static bool charge(struct klwm2m_store *st, u64 bytes, struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&st->lock);
+	if (bytes > st->budget - st->used) {
+		NL_SET_ERR_MSG(extack, "the namespace's store budget is exhausted");
+		return false;
+	}
+	WRITE_ONCE(st->used, st->used + bytes);
+	return true;
+}
+
+static void uncharge(struct klwm2m_store *st, u64 bytes)
+{
+	lockdep_assert_held(&st->lock);
+	WRITE_ONCE(st->used, st->used - bytes);
+}
+
+static void changed(struct klwm2m_store *st)
+{
+	WRITE_ONCE(st->gen, st->gen + 1);
+}
+
+static int resdef_cmp(const void *a, const void *b)
+{
+	const struct klwm2m_resdef *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static size_t obj_alloc_size(const struct klwm2m_objdef *def)
+{
+	size_t size = sizeof(struct klwm2m_obj) + strlen(def->name) + 1;
+	unsigned int i;
+
+	size += array_size(def->nres, sizeof(struct klwm2m_resdef));
+	for (i = 0; i < def->nres; i++)
+		size += strlen(def->res[i].name) + 1;
+	return size;
+}
+
+/* One allocation holding the object, its resource table and every name. */
+static struct klwm2m_obj *obj_copy(const struct klwm2m_objdef *def, size_t size)
+{
+	struct klwm2m_obj *obj = kzalloc(size, GFP_KERNEL);
+	struct klwm2m_resdef *res;
+	char *p;
+	unsigned int i;
+
+	if (!obj)
+		return NULL;
+	xa_init_flags(&obj->insts, XA_FLAGS_ALLOC);
+	obj->def = *def;
+	res = (struct klwm2m_resdef *)(obj + 1);
+	p = (char *)(res + def->nres);
+	for (i = 0; i < def->nres; i++) {
+		size_t len = strlen(def->res[i].name) + 1;
+
+		res[i] = def->res[i];
+		res[i].name = p;
+		memcpy(p, def->res[i].name, len);
+		p += len;
+	}
+	obj->def.name = p;
+	memcpy(p, def->name, strlen(def->name) + 1);
+	sort(res, def->nres, sizeof(*res), resdef_cmp, NULL);
+	obj->def.res = res;
+	return obj;
+}
+
+/**
+ * klwm2m_obj_define() - add an object definition to the store
+ * @st: the store
+ * @def: the definition, copied; resources in any order
+ * @extack: receives the reason for a refusal
+ * @bad_res: if not NULL, set to the index (in @def's order) of the resource
+ *           at fault, or -1
+ *
+ * Return: 0; -EINVAL for a bad definition; -EEXIST when the object ID is
+ * defined already; -ENOSPC past the budget; -ENOMEM.
+ */
+int klwm2m_obj_define(struct klwm2m_store *st, const struct klwm2m_objdef *def,
+		      struct netlink_ext_ack *extack, int *bad_res)
+{
+	struct klwm2m_obj *obj;
+	size_t size;
+	int err, bad, dummy, i;
+
+	if (!bad_res)
+		bad_res = &dummy;
+	*bad_res = -1;
+
+	/* Names are checked before their lengths are used to size the copy. */
+	if (!def->name || strnlen(def->name, KLWM2M_NAME_MAX) == KLWM2M_NAME_MAX) {
+		NL_SET_ERR_MSG(extack, "object name missing or too long");
+		return -EINVAL;
+	}
+	for (bad = 0; bad < def->nres; bad++) {
+		if (!def->res[bad].name ||
+		    strnlen(def->res[bad].name, KLWM2M_NAME_MAX) == KLWM2M_NAME_MAX) {
+			NL_SET_ERR_MSG(extack, "resource name missing or too long");
+			*bad_res = bad;
+			return -EINVAL;
+		}
+	}
+
+	size = obj_alloc_size(def);
+	obj = obj_copy(def, size);
+	if (!obj)
+		return -ENOMEM;
+	err = klwm2m_objdef_check(&obj->def, st->max_value, extack, &bad);
+	if (err) {
+		/* The copy is sorted: name the resource by its place in @def. */
+		if (bad >= 0)
+			for (i = 0; i < def->nres; i++)
+				if (def->res[i].id == obj->def.res[bad].id)
+					*bad_res = i;
+		goto err_free;
+	}
+
+	mutex_lock(&st->lock);
+	if (xa_load(&st->objs, def->id)) {
+		NL_SET_ERR_MSG(extack, "object ID is defined already");
+		err = -EEXIST;
+		goto err_unlock;
+	}
+	if (!charge(st, size, extack)) {
+		err = -ENOSPC;
+		goto err_unlock;
+	}
+	err = xa_err(xa_store(&st->objs, def->id, obj, GFP_KERNEL));
+	if (err) {
+		uncharge(st, size);
+		goto err_unlock;
+	}
+	changed(st);
+	mutex_unlock(&st->lock);
+	return 0;
+
+err_unlock:
+	mutex_unlock(&st->lock);
+err_free:
+	kfree(obj);
+	return err;
+}
+
+static u64 obj_cost(const struct klwm2m_obj *obj)
+{
+	return obj_alloc_size(&obj->def);
+}
+
+/**
+ * klwm2m_obj_undefine() - remove an object definition with no instances
+ * @st: the store
+ * @oid: object ID
+ * @extack: receives the reason for a refusal
+ *
+ * Return: 0, -ENOENT or -EBUSY while instances exist.
+ */
+int klwm2m_obj_undefine(struct klwm2m_store *st, u16 oid, struct netlink_ext_ack *extack)
+{
+	struct klwm2m_obj *obj;
+	int err = 0;
+
+	mutex_lock(&st->lock);
+	obj = xa_load(&st->objs, oid);
+	if (!obj) {
+		NL_SET_ERR_MSG(extack, "no such object");
+		err = -ENOENT;
+	} else if (!xa_empty(&obj->insts)) {
+		NL_SET_ERR_MSG(extack, "the object still has instances");
+		err = -EBUSY;
+	} else {
+		xa_erase(&st->objs, oid);
+		uncharge(st, obj_cost(obj));
+		changed(st);
+		kfree_rcu(obj, rcu);
+	}
+	mutex_unlock(&st->lock);
+	return err;
+}
+
+/**
+ * klwm2m_inst_create() - create an instance
+ * @st: the store
+ * @oid: object ID
+ * @iid: the instance ID, or -1 for the lowest free one
+ * @extack: receives the reason for a refusal
+ *
+ * Return: the instance ID; -ENOENT (no object), -EEXIST (taken, or a
+ * second instance of a single-instance object), -ENOSPC, -ENOMEM.
+ */
+int klwm2m_inst_create(struct klwm2m_store *st, u16 oid, int iid,
+		       struct netlink_ext_ack *extack)
+{
+	struct klwm2m_inst *inst;
+	struct klwm2m_obj *obj;
+	u32 id;
+	int err;
+
+	if (iid > KLWM2M_ID_MAX) {
+		NL_SET_ERR_MSG(extack, "instance ID above 65534");
+		return -EINVAL;
+	}
+	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
+	if (!inst)
+		return -ENOMEM;
+	xa_init(&inst->res);
+
+	mutex_lock(&st->lock);
+	obj = xa_load(&st->objs, oid);
+	if (!obj) {
+		NL_SET_ERR_MSG(extack, "no such object");
+		err = -ENOENT;
+		goto err_unlock;
+	}
+	if (!(obj->def.flags & KLWM2M_OBJ_MULTIPLE) && !xa_empty(&obj->insts)) {
+		NL_SET_ERR_MSG(extack, "the object is single-instance and has its instance");
+		err = -EEXIST;
+		goto err_unlock;
+	}
+	if (!charge(st, sizeof(*inst), extack)) {
+		err = -ENOSPC;
+		goto err_unlock;
+	}
+	if (iid >= 0) {
+		id = iid;
+		err = xa_insert(&obj->insts, id, inst, GFP_KERNEL);
+		if (err == -EBUSY) {
+			NL_SET_ERR_MSG(extack, "the instance exists already");
+			err = -EEXIST;
+		}
+	} else {
+		err = xa_alloc(&obj->insts, &id, inst, XA_LIMIT(0, KLWM2M_ID_MAX), GFP_KERNEL);
+		if (err == -EBUSY) {
+			NL_SET_ERR_MSG(extack, "no free instance ID");
+			err = -ENOSPC;
+		}
+	}
+	if (err) {
+		uncharge(st, sizeof(*inst));
+		goto err_unlock;
+	}
+	inst->id = id;
+	changed(st);
+	mutex_unlock(&st->lock);
+	return id;
+
+err_unlock:
+	mutex_unlock(&st->lock);
+	kfree(inst);
+	return err;
+}
+
+static void multi_free_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct klwm2m_multi, rcu));
+}
+
+/* Retires everything under @inst; returns the bytes it held. */
+static u64 inst_clear(struct klwm2m_inst *inst, const struct klwm2m_objdef *def)
+{
+	unsigned long rid, riid;
+	void *entry;
+	u64 bytes = 0;
+
+	xa_for_each(&inst->res, rid, entry) {
+		const struct klwm2m_resdef *rd = klwm2m_resdef_find(def, rid);
+
+		xa_erase(&inst->res, rid);
+		if (rd && (rd->flags & KLWM2M_RES_MULTIPLE)) {
+			struct klwm2m_multi *m = entry;
+			struct klwm2m_value *v;
+
+			xa_for_each(&m->ris, riid, v) {
+				xa_erase(&m->ris, riid);
+				bytes += value_cost(v);
+				value_retire(v);
+			}
+			bytes += sizeof(*m);
+			call_rcu(&m->rcu, multi_free_rcu);
+		} else {
+			bytes += value_cost(entry);
+			value_retire(entry);
+		}
+	}
+	return bytes + sizeof(*inst);
+}
+
+int klwm2m_inst_delete(struct klwm2m_store *st, u16 oid, u16 iid,
+		       struct netlink_ext_ack *extack)
+{
+	struct klwm2m_inst *inst;
+	struct klwm2m_obj *obj;
+	int err = 0;
+
+	mutex_lock(&st->lock);
+	obj = xa_load(&st->objs, oid);
+	inst = obj ? xa_erase(&obj->insts, iid) : NULL;
+	if (!obj) {
+		NL_SET_ERR_MSG(extack, "no such object");
+		err = -ENOENT;
+	} else if (!inst) {
+		NL_SET_ERR_MSG(extack, "no such instance");
+		err = -ENOENT;
+	} else {
+		uncharge(st, inst_clear(inst, &obj->def));
+		changed(st);
+		kfree_rcu(inst, rcu);
+	}
+	mutex_unlock(&st->lock);
+	return err;
+}
+
+/*
+ * Resolving a batch entry: the definition, the instance and, for resource
+ * instances, the multiple resource's container (created on demand).
+ */
+struct target {
+	const struct klwm2m_resdef *rd;
+	struct klwm2m_inst *inst;
+	struct klwm2m_multi *multi;	/* the multiple resource's container, or NULL */
+	bool created;			/* this batch made @multi */
+};
+
+static int resolve(struct klwm2m_store *st, const struct klwm2m_set *op, unsigned int flags,
+		   struct target *t, struct netlink_ext_ack *extack)
+{
+	const struct klwm2m_path *p = &op->path;
+	struct klwm2m_obj *obj;
+	bool multiple;
+
+	if (p->depth != 3 && p->depth != 4) {
+		NL_SET_ERR_MSG(extack, "a value's path names a resource or a resource instance");
+		return -EINVAL;
+	}
+	obj = xa_load(&st->objs, p->oid);
+	if (!obj) {
+		NL_SET_ERR_MSG(extack, "no such object");
+		return -ENOENT;
+	}
+	t->inst = xa_load(&obj->insts, p->iid);
+	if (!t->inst) {
+		NL_SET_ERR_MSG(extack, "no such instance");
+		return -ENOENT;
+	}
+	t->rd = klwm2m_resdef_find(&obj->def, p->rid);
+	if (!t->rd) {
+		NL_SET_ERR_MSG(extack, "the object defines no such resource");
+		return -ENOENT;
+	}
+	if (t->rd->type == KLWM2M_TYPE_NONE) {
+		NL_SET_ERR_MSG(extack, "an executable resource holds no value");
+		return -EINVAL;
+	}
+	if ((flags & KLWM2M_SET_SERVER) && !(t->rd->ops & KLWM2M_OP_WRITE)) {
+		NL_SET_ERR_MSG(extack, "the resource is not writable by a server");
+		return -EPERM;
+	}
+	multiple = t->rd->flags & KLWM2M_RES_MULTIPLE;
+	if (p->depth == 4 && !multiple) {
+		NL_SET_ERR_MSG(extack, "a resource instance of a single resource");
+		return -EINVAL;
+	}
+	if (p->depth == 3 && multiple && op->val) {
+		NL_SET_ERR_MSG(extack, "a multiple resource takes values per resource instance");
+		return -EINVAL;
+	}
+	if (p->depth == 3 && !multiple && !op->val) {
+		NL_SET_ERR_MSG(extack, "a single resource cannot be cleared");
+		return -EINVAL;
+	}
+	t->multi = multiple ? xa_load(&t->inst->res, p->rid) : NULL;
+	return 0;
+}
+
+static int path_cmp(const struct klwm2m_path *a, const struct klwm2m_path *b)
+{
+	if (a->oid != b->oid)
+		return a->oid < b->oid ? -1 : 1;
+	if (a->iid != b->iid)
+		return a->iid < b->iid ? -1 : 1;
+	if (a->rid != b->rid)
+		return a->rid < b->rid ? -1 : 1;
+	if (a->depth != b->depth)
+		return a->depth < b->depth ? -1 : 1;
+	if (a->depth == 4 && a->riid != b->riid)
+		return a->riid < b->riid ? -1 : 1;
+	return 0;
+}
+
+/* Sorting a batch's indices by path, to find the entries that repeat one. */
+static int idx_cmp(const void *a, const void *b, const void *priv)
+{
+	const struct klwm2m_set *ops = priv;
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+	int c = path_cmp(&ops[x].path, &ops[y].path);
+
+	/* Stable: among equal paths, batch order. */
+	return c ? c : (x < y ? -1 : x > y);
+}
+
+/* The slot an entry writes: inst->res for a single resource, multi->ris else. */
+static struct xarray *slot_xa(struct klwm2m_set *op, struct target *t)
+{
+	return op->path.depth == 4 ? &t->multi->ris : &t->inst->res;
+}
+
+static unsigned long slot_index(const struct klwm2m_set *op)
+{
+	return op->path.depth == 4 ? op->path.riid : op->path.rid;
+}
+
+/**
+ * klwm2m_store_set() - apply a batch of writes atomically
+ * @st: the store
+ * @ops: the batch (see struct klwm2m_set). On success the store owns every
+ *       value; on failure they stay the caller's.
+ * @n: entries in @ops
+ * @flags: KLWM2M_SET_*
+ * @extack: receives the reason for a refusal
+ * @bad: set to the index of the entry at fault, or -1
+ *
+ * Every entry is resolved and validated, and every allocation the commit
+ * needs is made, before anything changes: all entries land, in batch order
+ * (a later write to the same path wins), or none does. The commit runs inside
+ * the store's seqcount write section, so a reader that walks several values
+ * can tell it saw a batch half-applied and retry.
+ *
+ * Return: 0; -ENOENT (no such object, instance or resource); -EINVAL,
+ * -ERANGE, -E2BIG (value refused by the definition); -EPERM (a server may
+ * not write it); -ENOSPC (budget); -ENOMEM.
+ */
+int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned int n,
+		     unsigned int flags, struct netlink_ext_ack *extack, int *bad)
+{
+	struct target *t;
+	u32 *idx;
+	u64 need = 0, credit = 0, freed = 0;
+	unsigned int i;
+	int err = 0;
+
+	*bad = -1;
+	if (!n)
+		return 0;
+	t = kvcalloc(n, sizeof(*t), GFP_KERNEL);
+	idx = kvcalloc(n, sizeof(*idx), GFP_KERNEL);
+	if (!t || !idx) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	for (i = 0; i < n; i++) {
+		idx[i] = i;
+		ops[i].old = NULL;
+		ops[i].reserved = false;
+	}
+	sort_r(idx, n, sizeof(*idx), idx_cmp, NULL, ops);
+
+	mutex_lock(&st->lock);
+	/* Phase 1: resolve, validate, reserve. Nothing visible changes. */
+	for (i = 0; i < n; i++) {
+		struct klwm2m_set *op = &ops[i];
+
+		err = resolve(st, op, flags, &t[i], extack);
+		if (!err && !op->val && op->path.depth == 3) {
+			NL_SET_ERR_MSG(extack, "clearing a multiple resource is not supported yet");
+			err = -EOPNOTSUPP;
+		}
+		if (!err && op->val) {
+			err = klwm2m_value_check(t[i].rd, op->val, st->max_value, extack);
+			op->val->secret = t[i].rd->flags & KLWM2M_RES_SECRET;
+		}
+		if (!err && op->path.depth == 4 && !t[i].multi) {
+			/* An empty container reads as an absent resource. */
+			struct klwm2m_multi *m = kzalloc(sizeof(*m), GFP_KERNEL);
+
+			if (!m) {
+				err = -ENOMEM;
+			} else {
+				xa_init(&m->ris);
+				err = xa_insert(&t[i].inst->res, op->path.rid, m, GFP_KERNEL);
+				if (err) {
+					kfree(m);
+				} else {
+					t[i].multi = m;
+					t[i].created = true;
+					need += sizeof(*m);
+				}
+			}
+		}
+		if (!err && op->val) {
+			err = xa_reserve(slot_xa(op, &t[i]), slot_index(op), GFP_KERNEL);
+			op->reserved = !err;
+		} else if (!err && !xa_load(slot_xa(op, &t[i]), slot_index(op))) {
+			NL_SET_ERR_MSG(extack, "no such resource instance");
+			err = -ENOENT;
+		}
+		if (err) {
+			*bad = i;
+			goto out_undo;
+		}
+		need += value_cost(op->val);
+	}
+	/* What the batch frees: the committed value of each distinct path. */
+	for (i = 0; i < n; i++) {
+		struct klwm2m_set *op = &ops[idx[i]];
+
+		if (i && !path_cmp(&ops[idx[i - 1]].path, &op->path))
+			continue;
+		credit += value_cost(xa_load(slot_xa(op, &t[idx[i]]), slot_index(op)));
+	}
+	if (need > credit && !charge(st, need - credit, extack)) {
+		err = -ENOSPC;
+		goto out_undo;
+	}
+
+	/* Phase 2: commit. Every slot is reserved: nothing below can fail. */
+	write_seqcount_begin(&st->seq);
+	for (i = 0; i < n; i++) {
+		struct klwm2m_set *op = &ops[i];
+		struct xarray *xa = slot_xa(op, &t[i]);
+
+		if (op->val)
+			op->old = xa_store(xa, slot_index(op), op->val, GFP_NOWAIT);
+		else
+			op->old = xa_erase(xa, slot_index(op));
+		freed += value_cost(op->old);
+		value_retire(op->old);
+	}
+	write_seqcount_end(&st->seq);
+	/* Exact accounting: what was charged up front, less what really left. */
+	if (need > credit)
+		uncharge(st, need - credit);
+	WRITE_ONCE(st->used, st->used + need - freed);
+	changed(st);
+	mutex_unlock(&st->lock);
+	goto out_free;
+
+out_undo:
+	for (i = 0; i < n; i++) {
+		if (ops[i].reserved)
+			xa_release(slot_xa(&ops[i], &t[i]), slot_index(&ops[i]));
+		ops[i].reserved = false;
+	}
+	/* Containers made for this batch and still empty go away again. */
+	for (i = 0; i < n; i++) {
+		struct klwm2m_multi *m = t[i].multi;
+
+		if (t[i].created && xa_empty(&m->ris) &&
+		    xa_cmpxchg(&t[i].inst->res, ops[i].path.rid, m, NULL, 0) == m)
+			kfree_rcu(m, rcu);
+	}
+	mutex_unlock(&st->lock);
+out_free:
+	kvfree(idx);
+	kvfree(t);
+	return err;
+}
+
+/**
+ * klwm2m_store_get_rcu() - the value at a resource or resource-instance path
+ * @st: the store
+ * @p: depth 3 (single resource) or 4 (resource instance)
+ *
+ * Call under rcu_read_lock(); the value stays valid until it is dropped.
+ *
+ * Return: the value, or NULL when there is none.
+ */
+const struct klwm2m_value *klwm2m_store_get_rcu(struct klwm2m_store *st,
+						const struct klwm2m_path *p)
+{
+	struct klwm2m_obj *obj;
+	struct klwm2m_inst *inst;
+	const struct klwm2m_resdef *rd;
+	void *entry;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "store read outside rcu_read_lock()");
+	if (p->depth < 3)
+		return NULL;
+	obj = xa_load(&st->objs, p->oid);
+	inst = obj ? xa_load(&obj->insts, p->iid) : NULL;
+	rd = obj ? klwm2m_resdef_find(&obj->def, p->rid) : NULL;
+	if (!inst || !rd)
+		return NULL;
+	entry = xa_load(&inst->res, p->rid);
+	if (!(rd->flags & KLWM2M_RES_MULTIPLE))
+		return p->depth == 3 ? entry : NULL;
+	if (!entry || p->depth != 4)
+		return NULL;
+	return xa_load(&((struct klwm2m_multi *)entry)->ris, p->riid);
+}
+
+/**
+ * klwm2m_store_destroy() - free everything (namespace exit)
+ * @st: the store; nobody may use it any more
+ */
+void klwm2m_store_destroy(struct klwm2m_store *st)
+{
+	struct klwm2m_obj *obj;
+	struct klwm2m_inst *inst;
+	unsigned long oid, iid;
+
+	mutex_lock(&st->lock);
+	xa_for_each(&st->objs, oid, obj) {
+		xa_for_each(&obj->insts, iid, inst) {
+			xa_erase(&obj->insts, iid);
+			uncharge(st, inst_clear(inst, &obj->def));
+			kfree_rcu(inst, rcu);
+		}
+		xa_erase(&st->objs, oid);
+		uncharge(st, obj_cost(obj));
+		kfree_rcu(obj, rcu);
+	}
+	WARN_ON_ONCE(st->used);
+	mutex_unlock(&st->lock);
+	xa_destroy(&st->objs);
+	mutex_destroy(&st->lock);
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * klwm2m: the Object/Instance/Resource store of one network namespace.
+ *
+ * Locking: writers hold store->lock (one mutex per namespace); readers walk
+ * the xarrays under rcu_read_lock(). Everything a reader can reach is
+ * immutable once published (definitions, values) or only changes through
+ * xarray operations (instances, multiple resources); replaced or removed
+ * things are freed after a grace period.
+ *
+ * Shape: store->objs: object ID -> struct klwm2m_obj (definition + instances)
+ *        obj->insts:  instance ID -> struct klwm2m_inst
+ *        inst->res:   resource ID -> struct klwm2m_value (single resource)
+ *                                  or struct klwm2m_multi (multiple resource)
+ *        multi->ris:  resource-instance ID -> struct klwm2m_value
+ */
+#ifndef _KLWM2M_STORE_H
+#define _KLWM2M_STORE_H
+
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/rcupdate.h>
+#include <linux/seqlock.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+#include <linux/xarray.h>
+
+struct klwm2m_limits;
+
+/* Resource definition flags. */
+#define KLWM2M_RES_MULTIPLE	BIT(0)
+#define KLWM2M_RES_MANDATORY	BIT(1)
+#define KLWM2M_RES_SECRET	BIT(2)	/* never shown to the unprivileged; zeroed when freed */
+#define KLWM2M_RES_RANGE	BIT(3)	/* min/max apply (numeric types) */
+#define KLWM2M_RES_LENGTH	BIT(4)	/* len_min/len_max apply (string, opaque, corelnk) */
+#define KLWM2M_RES_FLAGS_ALL	(BIT(5) - 1)
+
+struct klwm2m_resdef {
+	const char *name;
+	u64 min, max;		/* INTEGER/TIME as s64, UNSIGNED as u64, FLOAT as double bits */
+	u32 len_min, len_max;
+	u16 id;
+	u8 type;		/* enum klwm2m_type */
+	u8 ops;			/* KLWM2M_OP_* */
+	u8 flags;		/* KLWM2M_RES_* */
+};
+
+/* Object definition flags. */
+#define KLWM2M_OBJ_MULTIPLE	BIT(0)
+#define KLWM2M_OBJ_MANDATORY	BIT(1)
+#define KLWM2M_OBJ_FLAGS_ALL	(BIT(2) - 1)
+
+#define KLWM2M_NAME_MAX		128
+
+struct klwm2m_objdef {
+	const char *name;
+	const struct klwm2m_resdef *res;	/* sorted by ID, unique */
+	u16 nres;
+	u16 id;
+	u8 ver_major, ver_minor;		/* 1.0, 1.1 or 1.2 */
+	u8 flags;				/* KLWM2M_OBJ_* */
+	kuid_t uid;
+	kgid_t gid;
+	umode_t mode;				/* 0..0777, as for files */
+};
+
+/* A value: immutable once published, freed after a grace period. */
+struct klwm2m_value {
+	struct rcu_head rcu;
+	u32 len;		/* bytes in data[] (STRING, OPAQUE, CORELNK) */
+	u8 type;
+	bool secret;
+	union {
+		s64 s;		/* INTEGER, TIME */
+		u64 u;		/* UNSIGNED, FLOAT bits */
+		u32 objlnk;
+		bool b;
+	};
+	u8 data[];
+};
+
+struct klwm2m_multi {
+	struct rcu_head rcu;
+	struct xarray ris;
+};
+
+struct klwm2m_inst {
+	struct rcu_head rcu;
+	struct xarray res;
+	u16 id;
+};
+
+struct klwm2m_obj {
+	struct rcu_head rcu;
+	struct xarray insts;
+	struct klwm2m_objdef def;	/* names and resources live after this struct */
+};
+
+struct klwm2m_store {
+	struct mutex lock;	/* serialises writers */
+	seqcount_mutex_t seq;	/* bumped around each batch's commit */
+	struct xarray objs;
+	u64 used;		/* bytes accounted, under lock; READ_ONCE() elsewhere */
+	u64 budget;
+	u32 max_value;
+	u32 gen;		/* bumped by every committed change, for dumps */
+};
+
+struct klwm2m_path {
+	u16 oid, iid, rid, riid;
+	u8 depth;		/* 1 object .. 4 resource instance */
+};
+
+/*
+ * One entry of a batch. A value at depth 3 sets a single resource; at depth
+ * 4 one instance of a multiple resource; no value at depth 4 deletes that
+ * resource instance. (Clearing a whole multiple resource, for a replace, is
+ * refused with -EOPNOTSUPP for now.)
+ */
+struct klwm2m_set {
+	struct klwm2m_path path;
+	struct klwm2m_value *val;	/* the batch owns it until it is committed */
+	/* private to klwm2m_store_set() */
+	struct klwm2m_value *old;
+	bool reserved;
+};
+
+/* Batch flags. */
+#define KLWM2M_SET_SERVER	BIT(0)	/* a server's write: needs KLWM2M_OP_WRITE */
+
+void klwm2m_store_init(struct klwm2m_store *st, const struct klwm2m_limits *lim);
+void klwm2m_store_destroy(struct klwm2m_store *st);
+
+int klwm2m_objdef_check(const struct klwm2m_objdef *def, u32 max_value,
+			struct netlink_ext_ack *extack, int *bad_res);
+int klwm2m_obj_define(struct klwm2m_store *st, const struct klwm2m_objdef *def,
+		      struct netlink_ext_ack *extack, int *bad_res);
+int klwm2m_obj_undefine(struct klwm2m_store *st, u16 oid, struct netlink_ext_ack *extack);
+int klwm2m_inst_create(struct klwm2m_store *st, u16 oid, int iid,
+		       struct netlink_ext_ack *extack);
+int klwm2m_inst_delete(struct klwm2m_store *st, u16 oid, u16 iid,
+		       struct netlink_ext_ack *extack);
+
+struct klwm2m_value *klwm2m_value_new(u8 type, const void *data, u32 len, gfp_t gfp);
+void klwm2m_value_free(struct klwm2m_value *v);
+int klwm2m_value_check(const struct klwm2m_resdef *rd, const struct klwm2m_value *v,
+		       u32 max_value, struct netlink_ext_ack *extack);
+
+int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned int n,
+		     unsigned int flags, struct netlink_ext_ack *extack, int *bad);
+
+const struct klwm2m_resdef *klwm2m_resdef_find(const struct klwm2m_objdef *def, u16 rid);
+const struct klwm2m_value *klwm2m_store_get_rcu(struct klwm2m_store *st,
+						const struct klwm2m_path *p);
+
+int klwm2m_f64_cmp(u64 a, u64 b);
+bool klwm2m_f64_is_nan(u64 a);
+
+#endif /* _KLWM2M_STORE_H */

@@ -1,0 +1,685 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit suite for the store: definitions, instances, values, validation,
+ * batch atomicity, the budget, concurrent writers against RCU readers and
+ * teardown with live data.
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/klwm2m.h>
+#include <linux/kthread.h>
+#include <linux/sizes.h>
+
+#include "klwm2m.h"
+#include "store.h"
+
+#define F64_ONE		0x3ff0000000000000ULL
+#define F64_MINUS_ONE	0xbff0000000000000ULL
+#define F64_21_5	0x4035800000000000ULL
+#define F64_200		0x4069000000000000ULL
+#define F64_MINUS_40	0xc044000000000000ULL
+#define F64_125		0x405f400000000000ULL
+#define F64_PINF	0x7ff0000000000000ULL
+#define F64_NINF	0xfff0000000000000ULL
+#define F64_NAN		0x7ff8000000000000ULL
+#define F64_PZERO	0x0000000000000000ULL
+#define F64_NZERO	0x8000000000000000ULL
+#define F64_SUBNORM	0x0000000000000001ULL
+
+enum {
+	R_MULTI = 1,
+	R_SECRET = 9,
+	R_RESET = 5605,
+	R_VALUE = 5700,
+	R_UNITS = 5701,
+	R_APPTYPE = 5750,
+};
+
+/* Deliberately out of order: the store sorts its copy. */
+static const struct klwm2m_resdef temp_res[] = {
+	{ .id = R_VALUE, .name = "Sensor Value", .type = KLWM2M_TYPE_FLOAT,
+	  .ops = KLWM2M_OP_READ, .flags = KLWM2M_RES_MANDATORY | KLWM2M_RES_RANGE,
+	  .min = F64_MINUS_40, .max = F64_125 },
+	{ .id = R_UNITS, .name = "Sensor Units", .type = KLWM2M_TYPE_STRING,
+	  .ops = KLWM2M_OP_READ, .flags = KLWM2M_RES_LENGTH, .len_min = 1, .len_max = 8 },
+	{ .id = R_RESET, .name = "Reset", .type = KLWM2M_TYPE_NONE, .ops = KLWM2M_OP_EXECUTE },
+	{ .id = R_APPTYPE, .name = "Application Type", .type = KLWM2M_TYPE_STRING,
+	  .ops = KLWM2M_OP_READ | KLWM2M_OP_WRITE },
+	{ .id = R_MULTI, .name = "Levels", .type = KLWM2M_TYPE_INTEGER,
+	  .ops = KLWM2M_OP_READ | KLWM2M_OP_WRITE,
+	  .flags = KLWM2M_RES_MULTIPLE | KLWM2M_RES_RANGE, .min = 0, .max = 100 },
+	{ .id = R_SECRET, .name = "Key", .type = KLWM2M_TYPE_OPAQUE,
+	  .ops = KLWM2M_OP_WRITE, .flags = KLWM2M_RES_SECRET },
+};
+
+static const struct klwm2m_objdef temp_def = {
+	.id = 3303, .name = "Temperature", .ver_major = 1, .ver_minor = 1,
+	.flags = KLWM2M_OBJ_MULTIPLE, .res = temp_res, .nres = ARRAY_SIZE(temp_res),
+	.mode = 0644,
+};
+
+static const struct klwm2m_objdef device_def = {
+	.id = 3, .name = "Device", .ver_major = 1, .ver_minor = 0,
+	.res = temp_res, .nres = 1,
+};
+
+struct store_ctx {
+	struct klwm2m_store st;
+	struct netlink_ext_ack ext;
+};
+
+static int store_test_init(struct kunit *test)
+{
+	struct klwm2m_limits lim = { .max_value_size = SZ_1K, .store_budget = SZ_64K };
+	struct store_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	klwm2m_store_init(&ctx->st, &lim);
+	test->priv = ctx;
+	return 0;
+}
+
+static void store_test_exit(struct kunit *test)
+{
+	struct store_ctx *ctx = test->priv;
+
+	klwm2m_store_destroy(&ctx->st);
+	KUNIT_EXPECT_EQ(test, ctx->st.used, 0);
+	rcu_barrier();
+}
+
+static struct klwm2m_path res_path(u16 iid, u16 rid)
+{
+	return (struct klwm2m_path){ .oid = 3303, .iid = iid, .rid = rid, .depth = 3 };
+}
+
+static struct klwm2m_path ri_path(u16 iid, u16 rid, u16 riid)
+{
+	return (struct klwm2m_path){ .oid = 3303, .iid = iid, .rid = rid, .riid = riid,
+				     .depth = 4 };
+}
+
+static struct klwm2m_value *val_u64(struct kunit *test, u8 type, u64 x)
+{
+	struct klwm2m_value *v = klwm2m_value_new(type, &x, sizeof(x), GFP_KERNEL);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(v));
+	return v;
+}
+
+static struct klwm2m_value *val_bytes(struct kunit *test, u8 type, const void *p, u32 len)
+{
+	struct klwm2m_value *v = klwm2m_value_new(type, p, len, GFP_KERNEL);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(v));
+	return v;
+}
+
+/* Sets one value; on failure the value is freed here. */
+static int set_one(struct store_ctx *ctx, struct klwm2m_path p, struct klwm2m_value *v,
+		   unsigned int flags)
+{
+	struct klwm2m_set op = { .path = p, .val = v };
+	int bad, err;
+
+	ctx->ext._msg = NULL;
+	err = klwm2m_store_set(&ctx->st, &op, 1, flags, &ctx->ext, &bad);
+	if (err)
+		klwm2m_value_free(v);
+	return err;
+}
+
+static u64 get_u64(struct store_ctx *ctx, struct klwm2m_path p, bool *found)
+{
+	const struct klwm2m_value *v;
+	u64 x = 0;
+
+	rcu_read_lock();
+	v = klwm2m_store_get_rcu(&ctx->st, &p);
+	*found = v;
+	if (v)
+		x = v->u;
+	rcu_read_unlock();
+	return x;
+}
+
+static void setup_temperature(struct kunit *test, struct store_ctx *ctx, int instances)
+{
+	int i;
+
+	KUNIT_ASSERT_EQ(test, klwm2m_obj_define(&ctx->st, &temp_def, &ctx->ext, NULL), 0);
+	for (i = 0; i < instances; i++)
+		KUNIT_ASSERT_EQ(test, klwm2m_inst_create(&ctx->st, 3303, -1, &ctx->ext), i);
+}
+
+static void doubles_compare_exactly_without_the_fpu(struct kunit *test)
+{
+	static const u64 ascending[] = { F64_NINF, F64_MINUS_40, F64_MINUS_ONE, F64_NZERO,
+					 F64_SUBNORM, F64_ONE, F64_21_5, F64_125, F64_PINF };
+	int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(ascending); i++)
+		for (j = 0; j < ARRAY_SIZE(ascending); j++)
+			KUNIT_EXPECT_EQ(test, klwm2m_f64_cmp(ascending[i], ascending[j]),
+					i < j ? -1 : i > j);
+	KUNIT_EXPECT_EQ(test, klwm2m_f64_cmp(F64_PZERO, F64_NZERO), 0);
+	KUNIT_EXPECT_TRUE(test, klwm2m_f64_is_nan(F64_NAN));
+	KUNIT_EXPECT_FALSE(test, klwm2m_f64_is_nan(F64_PINF));
+}
+
+/* Bad definitions: one change from a good one each. */
+enum def_change {
+	BAD_OBJ_ID, BAD_VERSION, BAD_MODE, BAD_OBJ_FLAGS, NO_NAME, BAD_RES_ID, BAD_TYPE,
+	BAD_OPS, EXEC_READS, EXEC_TYPED, INVERTED_RANGE, NAN_RANGE, STRING_RANGE,
+	FLOAT_LENGTH, LENGTH_TOO_BIG, SECRET_FLOAT, DUPLICATE,
+};
+
+struct def_case {
+	const char *desc;
+	enum def_change change;
+	const char *msg;
+	int bad_res;
+};
+
+/* Indexes in temp_res: 0 value, 1 units, 2 reset, 3 app type, 4 levels, 5 key. */
+static void change_def(struct klwm2m_objdef *d, struct klwm2m_resdef *r, enum def_change c)
+{
+	switch (c) {
+	case BAD_OBJ_ID:
+		d->id = 65535;
+		break;
+	case BAD_VERSION:
+		d->ver_minor = 3;
+		break;
+	case BAD_MODE:
+		d->mode = 01000;
+		break;
+	case BAD_OBJ_FLAGS:
+		d->flags = 0x80;
+		break;
+	case NO_NAME:
+		d->name = "";
+		break;
+	case BAD_RES_ID:
+		r[1].id = 65535;
+		break;
+	case BAD_TYPE:
+		r[1].type = 99;
+		break;
+	case BAD_OPS:
+		r[1].ops = 0x8;
+		break;
+	case EXEC_READS:
+		r[2].ops = KLWM2M_OP_EXECUTE | KLWM2M_OP_READ;
+		break;
+	case EXEC_TYPED:
+		r[1].ops = KLWM2M_OP_EXECUTE;
+		break;
+	case INVERTED_RANGE:
+		swap(r[0].min, r[0].max);
+		break;
+	case NAN_RANGE:
+		r[0].max = F64_NAN;
+		break;
+	case STRING_RANGE:
+		r[1].flags |= KLWM2M_RES_RANGE;
+		break;
+	case FLOAT_LENGTH:
+		r[0].flags |= KLWM2M_RES_LENGTH;
+		break;
+	case LENGTH_TOO_BIG:
+		r[1].len_max = SZ_2K;
+		break;
+	case SECRET_FLOAT:
+		r[0].flags |= KLWM2M_RES_SECRET;
+		break;
+	case DUPLICATE:
+		r[3].id = R_VALUE;
+		break;
+	}
+}
+
+static const struct def_case def_cases[] = {
+	{ "an object ID of 65535 is refused", BAD_OBJ_ID, "object ID above 65534", -1 },
+	{ "version 1.3 is refused", BAD_VERSION, "object version must be 1.0, 1.1 or 1.2", -1 },
+	{ "a mode beyond 0777 is refused", BAD_MODE, "mode has bits beyond 0777", -1 },
+	{ "unknown object flags are refused", BAD_OBJ_FLAGS, "unknown object flag bits", -1 },
+	{ "an empty object name is refused", NO_NAME, "object name missing or too long", -1 },
+	{ "a resource ID of 65535 is refused", BAD_RES_ID, "resource ID above 65534", 1 },
+	{ "an unknown type is refused", BAD_TYPE, "unknown resource type", 1 },
+	{ "unknown operation bits are refused", BAD_OPS,
+	  "unknown resource operation or flag bits", 1 },
+	{ "an executable that reads is refused", EXEC_READS,
+	  "an executable resource has type none and nothing else", 2 },
+	{ "an executable with a type is refused", EXEC_TYPED,
+	  "an executable resource has type none and nothing else", 1 },
+	{ "an inverted range is refused", INVERTED_RANGE, "range minimum above its maximum", 0 },
+	{ "a NaN range bound is refused", NAN_RANGE, "a range bound is NaN", 0 },
+	{ "a range on a string is refused", STRING_RANGE, "a range on a non-numeric resource", 1 },
+	{ "length bounds on a float are refused", FLOAT_LENGTH,
+	  "length bounds on a resource neither text nor opaque", 0 },
+	{ "length bounds above max_value_size are refused", LENGTH_TOO_BIG,
+	  "length bounds inverted or above max_value_size", 1 },
+	{ "a secret float is refused", SECRET_FLOAT,
+	  "only string or opaque resources can be secret", 0 },
+	{ "a resource defined twice is refused", DUPLICATE, "resource ID defined twice", 3 },
+};
+
+static void def_case_desc(const struct def_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(def, def_cases, def_case_desc);
+
+static void bad_definitions_are_refused_with_a_reason(struct kunit *test)
+{
+	const struct def_case *c = test->param_value;
+	struct store_ctx *ctx = test->priv;
+	struct klwm2m_resdef res[ARRAY_SIZE(temp_res)];
+	struct klwm2m_objdef def = temp_def;
+	int bad;
+
+	memcpy(res, temp_res, sizeof(res));
+	def.res = res;
+	change_def(&def, res, c->change);
+
+	KUNIT_EXPECT_EQ(test, klwm2m_obj_define(&ctx->st, &def, &ctx->ext, &bad), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, ctx->ext._msg, c->msg);
+	/* The resource at fault, by its index in the definition as given. */
+	KUNIT_EXPECT_EQ(test, bad, c->bad_res);
+	KUNIT_EXPECT_EQ(test, ctx->st.used, 0);
+}
+
+static void a_definition_lives_until_undefined_without_instances(struct kunit *test)
+{
+	struct store_ctx *ctx = test->priv;
+	u64 used;
+
+	setup_temperature(test, ctx, 1);
+	used = ctx->st.used;
+	KUNIT_EXPECT_GT(test, used, 0);
+	KUNIT_EXPECT_EQ(test, klwm2m_obj_define(&ctx->st, &temp_def, &ctx->ext, NULL), -EEXIST);
+	KUNIT_EXPECT_EQ(test, klwm2m_obj_undefine(&ctx->st, 3303, &ctx->ext), -EBUSY);
+	KUNIT_EXPECT_STREQ(test, ctx->ext._msg, "the object still has instances");
+	KUNIT_EXPECT_EQ(test, klwm2m_obj_undefine(&ctx->st, 4, &ctx->ext), -ENOENT);
+	KUNIT_EXPECT_EQ(test, klwm2m_inst_delete(&ctx->st, 3303, 0, &ctx->ext), 0);
+	KUNIT_EXPECT_EQ(test, klwm2m_obj_undefine(&ctx->st, 3303, &ctx->ext), 0);
+	KUNIT_EXPECT_EQ(test, ctx->st.used, 0);
+}
+
+static void instances_take_the_lowest_free_id_or_the_one_asked(struct kunit *test)
+{
+	struct store_ctx *ctx = test->priv;
+	struct klwm2m_store *st = &ctx->st;
+
+	setup_temperature(test, ctx, 2);
+	KUNIT_EXPECT_EQ(test, klwm2m_inst_create(st, 3303, 7, &ctx->ext), 7);
+	KUNIT_EXPECT_EQ(test, klwm2m_inst_create(st, 3303, 7, &ctx->ext), -EEXIST);
+	KUNIT_EXPECT_EQ(test, klwm2m_inst_create(st, 3303, 65535, &ctx->ext), -EINVAL);
+	KUNIT_EXPECT_EQ(test, klwm2m_inst_delete(st, 3303, 0, &ctx->ext), 0);
+	KUNIT_EXPECT_EQ(test, klwm2m_inst_create(st, 3303, -1, &ctx->ext), 0);
+	KUNIT_EXPECT_EQ(test, klwm2m_inst_create(st, 3303, -1, &ctx->ext), 2);
+	KUNIT_EXPECT_EQ(test, klwm2m_inst_delete(st, 3303, 9, &ctx->ext), -ENOENT);
+	KUNIT_EXPECT_EQ(test, klwm2m_inst_create(st, 4, -1, &ctx->ext), -ENOENT);
+
+	KUNIT_ASSERT_EQ(test, klwm2m_obj_define(st, &device_def, &ctx->ext, NULL), 0);
+	KUNIT_EXPECT_EQ(test, klwm2m_inst_create(st, 3, -1, &ctx->ext), 0);
+	KUNIT_EXPECT_EQ(test, klwm2m_inst_create(st, 3, -1, &ctx->ext), -EEXIST);
+}
+
+static void a_value_is_set_read_and_replaced(struct kunit *test)
+{
+	struct store_ctx *ctx = test->priv;
+	bool found;
+
+	setup_temperature(test, ctx, 1);
+	get_u64(ctx, res_path(0, R_VALUE), &found);
+	KUNIT_EXPECT_FALSE(test, found);
+	KUNIT_ASSERT_EQ(test, set_one(ctx, res_path(0, R_VALUE),
+				      val_u64(test, KLWM2M_TYPE_FLOAT, F64_21_5), 0), 0);
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, res_path(0, R_VALUE), &found), F64_21_5);
+	KUNIT_EXPECT_TRUE(test, found);
+	KUNIT_ASSERT_EQ(test, set_one(ctx, res_path(0, R_VALUE),
+				      val_u64(test, KLWM2M_TYPE_FLOAT, F64_MINUS_ONE), 0), 0);
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, res_path(0, R_VALUE), &found), F64_MINUS_ONE);
+}
+
+/* Values the definition refuses. */
+struct value_case {
+	const char *desc;
+	struct klwm2m_path path;
+	u8 type;
+	u64 scalar;
+	const char *bytes;	/* instead of @scalar */
+	u32 len;
+	unsigned int flags;
+	int err;
+	const char *msg;
+};
+
+static const struct value_case value_cases[] = {
+	{ "a value of the wrong type", { 3303, 0, R_VALUE, 0, 3 }, KLWM2M_TYPE_INTEGER, 20,
+	  NULL, 0, 0, -EINVAL, "value type differs from the resource's type" },
+	{ "a float above the range", { 3303, 0, R_VALUE, 0, 3 }, KLWM2M_TYPE_FLOAT, F64_200,
+	  NULL, 0, 0, -ERANGE, "value outside the resource's range" },
+	{ "minus infinity", { 3303, 0, R_VALUE, 0, 3 }, KLWM2M_TYPE_FLOAT, F64_NINF,
+	  NULL, 0, 0, -ERANGE, "value outside the resource's range" },
+	{ "NaN where a range applies", { 3303, 0, R_VALUE, 0, 3 }, KLWM2M_TYPE_FLOAT, F64_NAN,
+	  NULL, 0, 0, -ERANGE, "NaN is outside any range" },
+	{ "a string longer than its bounds", { 3303, 0, R_UNITS, 0, 3 }, KLWM2M_TYPE_STRING,
+	  0, "Celsius!!", 9, 0, -ERANGE, "value length outside the resource's bounds" },
+	{ "an empty string below its bounds", { 3303, 0, R_UNITS, 0, 3 }, KLWM2M_TYPE_STRING,
+	  0, "", 0, 0, -ERANGE, "value length outside the resource's bounds" },
+	{ "a string with a NUL inside", { 3303, 0, R_APPTYPE, 0, 3 }, KLWM2M_TYPE_STRING,
+	  0, "a\0b", 3, 0, -EINVAL, "text value contains a NUL byte" },
+	{ "a value for an executable", { 3303, 0, R_RESET, 0, 3 }, KLWM2M_TYPE_STRING,
+	  0, "x", 1, 0, -EINVAL, "an executable resource holds no value" },
+	{ "a server writing a read-only resource", { 3303, 0, R_VALUE, 0, 3 },
+	  KLWM2M_TYPE_FLOAT, F64_ONE, NULL, 0, KLWM2M_SET_SERVER, -EPERM,
+	  "the resource is not writable by a server" },
+	{ "an undefined resource", { 3303, 0, 4242, 0, 3 }, KLWM2M_TYPE_INTEGER, 1,
+	  NULL, 0, 0, -ENOENT, "the object defines no such resource" },
+	{ "a missing instance", { 3303, 5, R_VALUE, 0, 3 }, KLWM2M_TYPE_FLOAT, F64_ONE,
+	  NULL, 0, 0, -ENOENT, "no such instance" },
+	{ "a missing object", { 4, 0, 0, 0, 3 }, KLWM2M_TYPE_INTEGER, 1,
+	  NULL, 0, 0, -ENOENT, "no such object" },
+	{ "a resource instance of a single resource", { 3303, 0, R_VALUE, 1, 4 },
+	  KLWM2M_TYPE_FLOAT, F64_ONE, NULL, 0, 0, -EINVAL,
+	  "a resource instance of a single resource" },
+	{ "a multiple resource without an instance ID", { 3303, 0, R_MULTI, 0, 3 },
+	  KLWM2M_TYPE_INTEGER, 5, NULL, 0, 0, -EINVAL,
+	  "a multiple resource takes values per resource instance" },
+	{ "an integer instance above its range", { 3303, 0, R_MULTI, 3, 4 },
+	  KLWM2M_TYPE_INTEGER, 101, NULL, 0, 0, -ERANGE, "value outside the resource's range" },
+	{ "an object-level path", { 3303, 0, 0, 0, 1 }, KLWM2M_TYPE_INTEGER, 1, NULL, 0, 0,
+	  -EINVAL, "a value's path names a resource or a resource instance" },
+};
+
+static void value_case_desc(const struct value_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(value, value_cases, value_case_desc);
+
+static void refused_values_leave_the_store_unchanged(struct kunit *test)
+{
+	const struct value_case *c = test->param_value;
+	struct store_ctx *ctx = test->priv;
+	struct klwm2m_value *v;
+	u64 used;
+
+	setup_temperature(test, ctx, 1);
+	used = ctx->st.used;
+	v = c->bytes ? val_bytes(test, c->type, c->bytes, c->len) :
+		       val_u64(test, c->type, c->scalar);
+	KUNIT_EXPECT_EQ(test, set_one(ctx, c->path, v, c->flags), c->err);
+	KUNIT_EXPECT_STREQ(test, ctx->ext._msg, c->msg);
+	KUNIT_EXPECT_EQ(test, ctx->st.used, used);
+}
+
+static void a_batch_lands_whole_or_not_at_all(struct kunit *test)
+{
+	struct store_ctx *ctx = test->priv;
+	struct klwm2m_set ops[3];
+	bool found;
+	u64 used;
+	int bad, i;
+
+	setup_temperature(test, ctx, 2);
+	KUNIT_ASSERT_EQ(test, set_one(ctx, res_path(0, R_VALUE),
+				      val_u64(test, KLWM2M_TYPE_FLOAT, F64_ONE), 0), 0);
+	used = ctx->st.used;
+
+	ops[0] = (struct klwm2m_set){ res_path(0, R_VALUE),
+				      val_u64(test, KLWM2M_TYPE_FLOAT, F64_21_5) };
+	ops[1] = (struct klwm2m_set){ ri_path(1, R_MULTI, 4),
+				      val_u64(test, KLWM2M_TYPE_INTEGER, 50) };
+	ops[2] = (struct klwm2m_set){ res_path(1, R_VALUE),
+				      val_u64(test, KLWM2M_TYPE_FLOAT, F64_200) };
+	KUNIT_EXPECT_EQ(test, klwm2m_store_set(&ctx->st, ops, 3, 0, &ctx->ext, &bad), -ERANGE);
+	KUNIT_EXPECT_EQ(test, bad, 2);
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, res_path(0, R_VALUE), &found), F64_ONE);
+	get_u64(ctx, ri_path(1, R_MULTI, 4), &found);
+	KUNIT_EXPECT_FALSE(test, found);
+	KUNIT_EXPECT_EQ(test, ctx->st.used, used);
+
+	/* Fixed, the same batch lands whole. */
+	ops[2].val->u = F64_MINUS_40;
+	KUNIT_EXPECT_EQ(test, klwm2m_store_set(&ctx->st, ops, 3, 0, &ctx->ext, &bad), 0);
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, res_path(0, R_VALUE), &found), F64_21_5);
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, ri_path(1, R_MULTI, 4), &found), 50);
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, res_path(1, R_VALUE), &found), F64_MINUS_40);
+	for (i = 0; i < 3; i++)
+		ops[i].val = NULL;
+}
+
+static void a_later_write_to_the_same_path_wins_and_is_accounted_once(struct kunit *test)
+{
+	struct store_ctx *ctx = test->priv;
+	struct klwm2m_set ops[3];
+	bool found;
+	u64 used;
+	int bad;
+
+	setup_temperature(test, ctx, 1);
+	used = ctx->st.used;
+	ops[0] = (struct klwm2m_set){ res_path(0, R_APPTYPE),
+				      val_bytes(test, KLWM2M_TYPE_STRING, "first", 5) };
+	ops[1] = (struct klwm2m_set){ res_path(0, R_VALUE),
+				      val_u64(test, KLWM2M_TYPE_FLOAT, F64_ONE) };
+	ops[2] = (struct klwm2m_set){ res_path(0, R_APPTYPE),
+				      val_bytes(test, KLWM2M_TYPE_STRING, "second!", 7) };
+	KUNIT_ASSERT_EQ(test, klwm2m_store_set(&ctx->st, ops, 3, 0, &ctx->ext, &bad), 0);
+	rcu_read_lock();
+	{
+		struct klwm2m_path p = res_path(0, R_APPTYPE);
+		const struct klwm2m_value *v = klwm2m_store_get_rcu(&ctx->st, &p);
+
+		KUNIT_EXPECT_NOT_NULL(test, v);
+		if (v)
+			KUNIT_EXPECT_EQ(test, memcmp(v->data, "second!", 7), 0);
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, res_path(0, R_VALUE), &found), F64_ONE);
+	KUNIT_EXPECT_EQ(test, ctx->st.used,
+			used + 2 * sizeof(struct klwm2m_value) + 7);
+}
+
+static void resource_instances_are_set_and_deleted(struct kunit *test)
+{
+	struct store_ctx *ctx = test->priv;
+	struct klwm2m_set op;
+	bool found;
+	int bad;
+
+	setup_temperature(test, ctx, 1);
+	KUNIT_ASSERT_EQ(test, set_one(ctx, ri_path(0, R_MULTI, 0),
+				      val_u64(test, KLWM2M_TYPE_INTEGER, 10), 0), 0);
+	KUNIT_ASSERT_EQ(test, set_one(ctx, ri_path(0, R_MULTI, 7),
+				      val_u64(test, KLWM2M_TYPE_INTEGER, 70), 0), 0);
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, ri_path(0, R_MULTI, 7), &found), 70);
+
+	op = (struct klwm2m_set){ ri_path(0, R_MULTI, 0), NULL };
+	KUNIT_EXPECT_EQ(test, klwm2m_store_set(&ctx->st, &op, 1, 0, &ctx->ext, &bad), 0);
+	get_u64(ctx, ri_path(0, R_MULTI, 0), &found);
+	KUNIT_EXPECT_FALSE(test, found);
+	KUNIT_EXPECT_EQ(test, klwm2m_store_set(&ctx->st, &op, 1, 0, &ctx->ext, &bad), -ENOENT);
+	KUNIT_EXPECT_STREQ(test, ctx->ext._msg, "no such resource instance");
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, ri_path(0, R_MULTI, 7), &found), 70);
+}
+
+static void the_budget_refuses_growth_but_not_replacement(struct kunit *test)
+{
+	struct store_ctx *ctx = test->priv;
+	static u8 blob[SZ_1K];
+	int iid = 0, err = 0;
+
+	/* Fill the 64 KiB budget with 1 KiB opaque values, one per instance. */
+	KUNIT_ASSERT_EQ(test, klwm2m_obj_define(&ctx->st, &temp_def, &ctx->ext, NULL), 0);
+	while (!err) {
+		iid = klwm2m_inst_create(&ctx->st, 3303, -1, &ctx->ext);
+		if (iid < 0) {
+			err = iid;
+			break;
+		}
+		err = set_one(ctx, res_path(iid, R_SECRET),
+			      val_bytes(test, KLWM2M_TYPE_OPAQUE, blob, sizeof(blob)), 0);
+	}
+	KUNIT_EXPECT_EQ(test, err, -ENOSPC);
+	KUNIT_EXPECT_STREQ(test, ctx->ext._msg, "the namespace's store budget is exhausted");
+	KUNIT_EXPECT_LE(test, ctx->st.used, ctx->st.budget);
+	/* Replacing a value by one of the same size needs no new room. */
+	KUNIT_EXPECT_EQ(test, set_one(ctx, res_path(0, R_SECRET),
+				      val_bytes(test, KLWM2M_TYPE_OPAQUE, blob, sizeof(blob)), 0),
+			0);
+}
+
+/* Writers keep resources 0 and 1 of instance 0 equal; readers check it. */
+struct race {
+	struct store_ctx *ctx;
+	struct kunit *test;
+	atomic_t torn;
+	atomic_t reads;
+	int errors;
+	int first_err;
+};
+
+/* One batch giving both resource instances the value @x. */
+static int race_write_once(struct race *r, s64 x)
+{
+	struct klwm2m_set ops[2] = {
+		{ ri_path(0, R_MULTI, 0),
+		  klwm2m_value_new(KLWM2M_TYPE_INTEGER, &x, 8, GFP_KERNEL) },
+		{ ri_path(0, R_MULTI, 1),
+		  klwm2m_value_new(KLWM2M_TYPE_INTEGER, &x, 8, GFP_KERNEL) },
+	};
+	int bad, err = -ENOMEM;
+
+	if (!IS_ERR(ops[0].val) && !IS_ERR(ops[1].val))
+		err = klwm2m_store_set(&r->ctx->st, ops, 2, 0, NULL, &bad);
+	if (err) {
+		if (!IS_ERR(ops[0].val))
+			klwm2m_value_free(ops[0].val);
+		if (!IS_ERR(ops[1].val))
+			klwm2m_value_free(ops[1].val);
+	}
+	return err;
+}
+
+static int race_writer(void *arg)
+{
+	struct race *r = arg;
+	int i, err;
+
+	for (i = 0; i < 300; i++) {
+		/* Within the resource's 0..100 range. */
+		err = race_write_once(r, i % 101);
+		if (err && !r->errors++)
+			r->first_err = err;
+		cond_resched();
+	}
+	return 0;
+}
+
+static int race_reader(void *arg)
+{
+	struct klwm2m_path p0 = ri_path(0, R_MULTI, 0), p1 = ri_path(0, R_MULTI, 1);
+	struct race *r = arg;
+
+	while (!kthread_should_stop()) {
+		const struct klwm2m_value *a, *b;
+		unsigned int seq;
+		s64 x, y;
+
+		do {
+			seq = read_seqcount_begin(&r->ctx->st.seq);
+			rcu_read_lock();
+			a = klwm2m_store_get_rcu(&r->ctx->st, &p0);
+			b = klwm2m_store_get_rcu(&r->ctx->st, &p1);
+			x = a ? a->s : -1;
+			y = b ? b->s : -1;
+			rcu_read_unlock();
+		} while (read_seqcount_retry(&r->ctx->st.seq, seq));
+		if (x != y)
+			atomic_inc(&r->torn);
+		atomic_inc(&r->reads);
+		cond_resched();
+	}
+	return 0;
+}
+
+static void concurrent_writers_never_show_readers_half_a_batch(struct kunit *test)
+{
+	struct store_ctx *ctx = test->priv;
+	struct race r = { .ctx = ctx, .test = test };
+	struct task_struct *w[2], *rd[2];
+	int i;
+
+	setup_temperature(test, ctx, 1);
+	for (i = 0; i < 2; i++) {
+		rd[i] = kthread_run(race_reader, &r, "klwm2m-rd%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(rd[i]));
+	}
+	for (i = 0; i < 2; i++) {
+		w[i] = kthread_create(race_writer, &r, "klwm2m-wr%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(w[i]));
+		get_task_struct(w[i]);
+		wake_up_process(w[i]);
+	}
+	for (i = 0; i < 2; i++) {
+		kthread_stop(w[i]);
+		put_task_struct(w[i]);
+	}
+	for (i = 0; i < 2; i++)
+		kthread_stop(rd[i]);
+
+	KUNIT_EXPECT_EQ(test, r.first_err, 0);
+	KUNIT_EXPECT_EQ(test, r.errors, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r.torn), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&r.reads), 0);
+}
+
+static void teardown_frees_a_store_full_of_data(struct kunit *test)
+{
+	struct store_ctx *ctx = test->priv;
+	int i;
+
+	setup_temperature(test, ctx, 5);
+	KUNIT_ASSERT_EQ(test, klwm2m_obj_define(&ctx->st, &device_def, &ctx->ext, NULL), 0);
+	KUNIT_ASSERT_EQ(test, klwm2m_inst_create(&ctx->st, 3, -1, &ctx->ext), 0);
+	for (i = 0; i < 5; i++) {
+		KUNIT_ASSERT_EQ(test, set_one(ctx, res_path(i, R_SECRET),
+					      val_bytes(test, KLWM2M_TYPE_OPAQUE, "key", 3), 0), 0);
+		KUNIT_ASSERT_EQ(test, set_one(ctx, ri_path(i, R_MULTI, i),
+					      val_u64(test, KLWM2M_TYPE_INTEGER, i), 0), 0);
+	}
+	/* store_test_exit() destroys the store and expects nothing left accounted. */
+	KUNIT_EXPECT_GT(test, ctx->st.used, 0);
+}
+
+static struct kunit_case klwm2m_store_cases[] = {
+	KUNIT_CASE(doubles_compare_exactly_without_the_fpu),
+	KUNIT_CASE_PARAM(bad_definitions_are_refused_with_a_reason, def_gen_params),
+	KUNIT_CASE(a_definition_lives_until_undefined_without_instances),
+	KUNIT_CASE(instances_take_the_lowest_free_id_or_the_one_asked),
+	KUNIT_CASE(a_value_is_set_read_and_replaced),
+	KUNIT_CASE_PARAM(refused_values_leave_the_store_unchanged, value_gen_params),
+	KUNIT_CASE(a_batch_lands_whole_or_not_at_all),
+	KUNIT_CASE(a_later_write_to_the_same_path_wins_and_is_accounted_once),
+	KUNIT_CASE(resource_instances_are_set_and_deleted),
+	KUNIT_CASE(the_budget_refuses_growth_but_not_replacement),
+	KUNIT_CASE(concurrent_writers_never_show_readers_half_a_batch),
+	KUNIT_CASE(teardown_frees_a_store_full_of_data),
+	{}
+};
+
+static struct kunit_suite klwm2m_store_suite = {
+	.name = "klwm2m_store",
+	.init = store_test_init,
+	.exit = store_test_exit,
+	.test_cases = klwm2m_store_cases,
+};
+
+kunit_test_suite(klwm2m_store_suite);
