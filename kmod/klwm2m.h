@@ -8,6 +8,7 @@
 
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <net/genetlink.h>
 #include <net/net_namespace.h>
 
 #include "store.h"
@@ -33,6 +34,19 @@ struct klwm2m_net *klwm2m_pernet(const struct net *net);
 
 int klwm2m_info_fill(struct sk_buff *skb, const struct klwm2m_limits *lim,
 		     const struct klwm2m_net *kn);
+
+extern struct genl_family klwm2m_family;
+extern const struct nla_policy klwm2m_obj_policy[];
+extern const struct nla_policy klwm2m_path_policy[];
+extern const struct nla_policy klwm2m_set_policy[];
+extern const struct nla_policy klwm2m_value_policy[];
+
+int klwm2m_nl_obj_define_doit(struct sk_buff *skb, struct genl_info *info);
+int klwm2m_nl_obj_undefine_doit(struct sk_buff *skb, struct genl_info *info);
+int klwm2m_nl_inst_create_doit(struct sk_buff *skb, struct genl_info *info);
+int klwm2m_nl_inst_delete_doit(struct sk_buff *skb, struct genl_info *info);
+int klwm2m_nl_set_doit(struct sk_buff *skb, struct genl_info *info);
+int klwm2m_nl_get_doit(struct sk_buff *skb, struct genl_info *info);
 
 int klwm2m_genl_init(void);
 void klwm2m_genl_exit(void);

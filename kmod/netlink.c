@@ -26,8 +26,6 @@ static const struct nla_policy klwm2m_info_policy[KLWM2M_A_INFO_MAX + 1] = {
 	[KLWM2M_A_INFO_MAX_DEPTH]	= KLWM2M_REPLY_ONLY,
 };
 
-static struct genl_family klwm2m_family;
-
 /**
  * klwm2m_info_fill() - put the INFO reply attributes into a message
  * @skb: the message, with its genetlink header already in place
@@ -86,9 +84,49 @@ static const struct genl_ops klwm2m_genl_ops[] = {
 		.policy = klwm2m_info_policy,
 		.maxattr = KLWM2M_A_INFO_MAX,
 	},
+	{
+		.cmd = KLWM2M_CMD_OBJ_DEFINE,
+		.doit = klwm2m_nl_obj_define_doit,
+		.policy = klwm2m_obj_policy,
+		.maxattr = KLWM2M_A_OBJ_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KLWM2M_CMD_OBJ_UNDEFINE,
+		.doit = klwm2m_nl_obj_undefine_doit,
+		.policy = klwm2m_obj_policy,
+		.maxattr = KLWM2M_A_OBJ_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		/* Admin or the object's owner: checked by the handler. */
+		.cmd = KLWM2M_CMD_INST_CREATE,
+		.doit = klwm2m_nl_inst_create_doit,
+		.policy = klwm2m_path_policy,
+		.maxattr = KLWM2M_A_PATH_MAX,
+	},
+	{
+		.cmd = KLWM2M_CMD_INST_DELETE,
+		.doit = klwm2m_nl_inst_delete_doit,
+		.policy = klwm2m_path_policy,
+		.maxattr = KLWM2M_A_PATH_MAX,
+	},
+	{
+		/* Per object mode: checked by the handler. */
+		.cmd = KLWM2M_CMD_SET,
+		.doit = klwm2m_nl_set_doit,
+		.policy = klwm2m_set_policy,
+		.maxattr = KLWM2M_A_SET_MAX,
+	},
+	{
+		.cmd = KLWM2M_CMD_GET,
+		.doit = klwm2m_nl_get_doit,
+		.policy = klwm2m_value_policy,
+		.maxattr = KLWM2M_A_VALUE_MAX,
+	},
 };
 
-static struct genl_family klwm2m_family __ro_after_init = {
+struct genl_family klwm2m_family __ro_after_init = {
 	.name = KLWM2M_GENL_NAME,
 	.version = KLWM2M_GENL_VERSION,
 	.netnsok = true,

@@ -54,6 +54,34 @@ size_t genl_req_put(struct genl_req *r, uint16_t type, const void *data, size_t 
 	return off;
 }
 
+size_t genl_req_nest(struct genl_req *r, uint16_t type)
+{
+	return genl_req_put(r, type | NLA_F_NESTED, NULL, 0);
+}
+
+void genl_req_nest_end(struct genl_req *r, size_t off)
+{
+	struct nlattr *a = (struct nlattr *)(r->buf + off);
+
+	a->nla_len = r->nlh.nlmsg_len - off;
+}
+
+const struct nlattr *genl_nested(const struct nlattr *nest, uint16_t type)
+{
+	const char *p = (const char *)nest + NLA_HDRLEN, *end = (const char *)nest + nest->nla_len;
+
+	while (p + NLA_HDRLEN <= end) {
+		const struct nlattr *a = (const struct nlattr *)p;
+
+		if (a->nla_len < NLA_HDRLEN || p + a->nla_len > end)
+			return NULL;
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			return a;
+		p += NLA_ALIGN(a->nla_len);
+	}
+	return NULL;
+}
+
 static void parse_attrs(struct genl_ack *a, char *p, const char *end)
 {
 	while (p + NLA_HDRLEN <= end) {
@@ -87,6 +115,8 @@ static void parse_err(struct genl_ack *a, struct nlmsghdr *nlh)
 			strncpy(a->msg, p + NLA_HDRLEN, sizeof(a->msg) - 1);
 		else if (nla->nla_type == NLMSGERR_ATTR_OFFS)
 			memcpy(&a->offset, p + NLA_HDRLEN, sizeof(a->offset));
+		else if (nla->nla_type == NLMSGERR_ATTR_MISS_TYPE)
+			memcpy(&a->miss_type, p + NLA_HDRLEN, sizeof(a->miss_type));
 		p += NLA_ALIGN(nla->nla_len);
 	}
 }

@@ -22,6 +22,7 @@ struct genl_ack {
 	int error;		/* 0 or -errno */
 	char msg[256];		/* the kernel's extack message, or "" */
 	int offset;		/* offset of the bad attribute, or -1 */
+	int miss_type;		/* the missing attribute the kernel named, or 0 */
 	struct nlattr *tb[64];	/* reply attributes, when the kernel replied */
 	char reply[8192];
 	int replied;
@@ -36,6 +37,14 @@ void genl_req_init(struct genl_req *r, uint16_t family, uint16_t flags, uint8_t 
 		   uint8_t version);
 /* Appends an attribute; returns its offset in the message. */
 size_t genl_req_put(struct genl_req *r, uint16_t type, const void *data, size_t len);
+
+/* Opens a nested attribute (NLA_F_NESTED set); returns its offset. */
+size_t genl_req_nest(struct genl_req *r, uint16_t type);
+/* Closes the nest opened at @off. */
+void genl_req_nest_end(struct genl_req *r, size_t off);
+
+/* The payload of attribute @type inside the nest @nest, or NULL. */
+const struct nlattr *genl_nested(const struct nlattr *nest, uint16_t type);
 
 /* Sends @r (with NLM_F_ACK) and reads the reply, if any, and the ACK. */
 int genl_exchange(int fd, struct genl_req *r, struct genl_ack *a);

@@ -13,7 +13,8 @@
  * its own state, and a request acts on the namespace of the socket that sent
  * it. Requests are validated strictly: an attribute the command does not take,
  * an attribute type past the command's maximum, trailing bytes, unknown flag
- * bits or a non-zero genlmsghdr.reserved field fail with -EINVAL, and the
+ * bits or a non-zero genlmsghdr.reserved field fail with -EINVAL (a number
+ * outside its attribute's range with -ERANGE), and the
  * extended ACK (NETLINK_EXT_ACK) carries a message and, where one attribute is
  * at fault, its offset. An unknown command, or a dump request for a command
  * that has none, fails with -EOPNOTSUPP.
@@ -50,6 +51,69 @@
  *					resource instance)
  *
  *	KLWM2M_A_INFO_PAD only aligns the 64-bit attributes; ignore it.
+ *
+ * Permissions. Defining and undefining objects needs CAP_NET_ADMIN in the
+ * user namespace owning the network namespace ("admin" below). An object
+ * carries an owner uid/gid and a mode, as files do: reading values needs its
+ * read bit, writing them its write bit, for the caller's fsuid/fsgid; the
+ * owner (fsuid equal to the object's uid) may also create and delete its
+ * instances. Secret resources are read by admins only. Refusals: -EPERM.
+ *
+ * KLWM2M_CMD_OBJ_DEFINE: do, admin. Attribute set "obj":
+ *	  KLWM2M_A_OBJ_ID:	NLA_U16, required, at most KLWM2M_ID_MAX
+ *	  KLWM2M_A_OBJ_NAME:	NLA_NUL_STRING, required, 1..127 bytes
+ *	  KLWM2M_A_OBJ_VERSION:	NLA_NUL_STRING "1.0", "1.1" or "1.2"; default "1.0"
+ *	  KLWM2M_A_OBJ_FLAGS:	NLA_U32, KLWM2M_OBJ_F_*; default 0
+ *	  KLWM2M_A_OBJ_UID, KLWM2M_A_OBJ_GID: NLA_U32, the owner, in the caller's
+ *				user namespace; default the caller's fsuid/fsgid
+ *	  KLWM2M_A_OBJ_MODE:	NLA_U16, 0..0777; default 0644
+ *	  KLWM2M_A_OBJ_RES:	NLA_NESTED, once per resource, in any order,
+ *				attribute set "res":
+ *	    KLWM2M_A_RES_ID:	NLA_U16, required, unique in the object
+ *	    KLWM2M_A_RES_NAME:	NLA_NUL_STRING, required, 1..127 bytes
+ *	    KLWM2M_A_RES_TYPE:	NLA_U8, enum klwm2m_type, required
+ *	    KLWM2M_A_RES_OPS:	NLA_U8, KLWM2M_OP_*; default 0 (none). An
+ *				executable resource has type NONE and only
+ *				KLWM2M_OP_EXECUTE.
+ *	    KLWM2M_A_RES_FLAGS:	NLA_U32, KLWM2M_RES_F_*; default 0
+ *	    KLWM2M_A_RES_RANGE_MIN, _RANGE_MAX: NLA_U64, both or neither: the
+ *				range of a numeric resource, in the type's
+ *				representation (s64, u64, double bits)
+ *	    KLWM2M_A_RES_LEN_MIN, KLWM2M_A_RES_LEN_MAX: NLA_U32, both or neither:
+ *				length bounds of a string, opaque or corelnk
+ *	A refused resource is pointed at by the extended ACK's offset.
+ *	Errors: -EEXIST (defined already), -EINVAL, -ENOSPC (budget).
+ *
+ * KLWM2M_CMD_OBJ_UNDEFINE: do, admin. Attribute set "obj": KLWM2M_A_OBJ_ID.
+ *	Errors: -ENOENT, -EBUSY (instances exist).
+ *
+ * KLWM2M_CMD_INST_CREATE: do, admin or owner. Attribute set "path":
+ *	  KLWM2M_A_PATH_OBJ:	NLA_U16, required
+ *	  KLWM2M_A_PATH_INST:	NLA_U16, optional: the lowest free ID when absent
+ *	Reply (KLWM2M_CMD_INST_CREATE): KLWM2M_A_PATH_OBJ, KLWM2M_A_PATH_INST.
+ *	Errors: -ENOENT, -EEXIST, -ENOSPC.
+ *
+ * KLWM2M_CMD_INST_DELETE: do, admin or owner. Attribute set "path":
+ *	KLWM2M_A_PATH_OBJ and KLWM2M_A_PATH_INST, required.
+ *
+ * KLWM2M_CMD_SET: do, write permission on every object touched. Attribute
+ *	set "set": KLWM2M_A_SET_VALUE, NLA_NESTED, once per value, set "value":
+ *	  KLWM2M_A_VALUE_PATH:	NLA_NESTED, set "path": OBJ, INST and RES
+ *				required; RINST for a resource instance
+ *	  KLWM2M_A_VALUE_TYPE:	NLA_U8, enum klwm2m_type: must be the resource's
+ *	  KLWM2M_A_VALUE_DATA:	NLA_BINARY: the scalar in host order (8 bytes
+ *				for INTEGER, UNSIGNED, FLOAT, TIME; 4 for
+ *				OBJLNK; 1 for BOOLEAN, 0 or 1) or the bytes.
+ *				Absent with a RINST path: delete that
+ *				resource instance.
+ *	All values land or none does (one batch); a refused value is pointed
+ *	at. Errors: -ENOENT, -EINVAL, -ERANGE, -E2BIG, -ENOSPC, -EPERM.
+ *
+ * KLWM2M_CMD_GET: do, read permission (admin for secrets). Attribute set
+ *	"value": KLWM2M_A_VALUE_PATH (OBJ, INST, RES required, RINST for a
+ *	resource instance).
+ *	Reply (KLWM2M_CMD_GET): KLWM2M_A_VALUE_PATH, _TYPE, _DATA as above.
+ *	Errors: -ENOENT (nothing there), -EPERM.
  *
  * sysfs
  * -----
@@ -112,6 +176,12 @@ enum klwm2m_type {
 enum klwm2m_cmd {
 	KLWM2M_CMD_UNSPEC,
 	KLWM2M_CMD_INFO,
+	KLWM2M_CMD_OBJ_DEFINE,
+	KLWM2M_CMD_OBJ_UNDEFINE,
+	KLWM2M_CMD_INST_CREATE,
+	KLWM2M_CMD_INST_DELETE,
+	KLWM2M_CMD_SET,
+	KLWM2M_CMD_GET,
 
 	__KLWM2M_CMD_MAX
 };
@@ -133,5 +203,83 @@ enum klwm2m_info_attr {
 };
 
 #define KLWM2M_A_INFO_MAX (__KLWM2M_A_INFO_MAX - 1)
+
+/* KLWM2M_A_OBJ_FLAGS */
+#define KLWM2M_OBJ_F_MULTIPLE	_BITUL(0)	/* several instances */
+#define KLWM2M_OBJ_F_MANDATORY	_BITUL(1)
+#define KLWM2M_OBJ_F_ALL	(KLWM2M_OBJ_F_MULTIPLE | KLWM2M_OBJ_F_MANDATORY)
+
+/* KLWM2M_A_RES_FLAGS */
+#define KLWM2M_RES_F_MULTIPLE	_BITUL(0)	/* resource instances */
+#define KLWM2M_RES_F_MANDATORY	_BITUL(1)
+#define KLWM2M_RES_F_SECRET	_BITUL(2)	/* PSK, private keys: admins only */
+#define KLWM2M_RES_F_ALL	(KLWM2M_RES_F_MULTIPLE | KLWM2M_RES_F_MANDATORY | \
+				 KLWM2M_RES_F_SECRET)
+
+enum klwm2m_obj_attr {
+	KLWM2M_A_OBJ_UNSPEC,
+	KLWM2M_A_OBJ_ID,
+	KLWM2M_A_OBJ_NAME,
+	KLWM2M_A_OBJ_VERSION,
+	KLWM2M_A_OBJ_FLAGS,
+	KLWM2M_A_OBJ_UID,
+	KLWM2M_A_OBJ_GID,
+	KLWM2M_A_OBJ_MODE,
+	KLWM2M_A_OBJ_RES,
+
+	__KLWM2M_A_OBJ_MAX
+};
+
+#define KLWM2M_A_OBJ_MAX (__KLWM2M_A_OBJ_MAX - 1)
+
+enum klwm2m_res_attr {
+	KLWM2M_A_RES_UNSPEC,
+	KLWM2M_A_RES_PAD,
+	KLWM2M_A_RES_ID,
+	KLWM2M_A_RES_NAME,
+	KLWM2M_A_RES_TYPE,
+	KLWM2M_A_RES_OPS,
+	KLWM2M_A_RES_FLAGS,
+	KLWM2M_A_RES_RANGE_MIN,
+	KLWM2M_A_RES_RANGE_MAX,
+	KLWM2M_A_RES_LEN_MIN,
+	KLWM2M_A_RES_LEN_MAX,
+
+	__KLWM2M_A_RES_MAX
+};
+
+#define KLWM2M_A_RES_MAX (__KLWM2M_A_RES_MAX - 1)
+
+enum klwm2m_path_attr {
+	KLWM2M_A_PATH_UNSPEC,
+	KLWM2M_A_PATH_OBJ,
+	KLWM2M_A_PATH_INST,
+	KLWM2M_A_PATH_RES,
+	KLWM2M_A_PATH_RINST,
+
+	__KLWM2M_A_PATH_MAX
+};
+
+#define KLWM2M_A_PATH_MAX (__KLWM2M_A_PATH_MAX - 1)
+
+enum klwm2m_set_attr {
+	KLWM2M_A_SET_UNSPEC,
+	KLWM2M_A_SET_VALUE,
+
+	__KLWM2M_A_SET_MAX
+};
+
+#define KLWM2M_A_SET_MAX (__KLWM2M_A_SET_MAX - 1)
+
+enum klwm2m_value_attr {
+	KLWM2M_A_VALUE_UNSPEC,
+	KLWM2M_A_VALUE_PATH,
+	KLWM2M_A_VALUE_TYPE,
+	KLWM2M_A_VALUE_DATA,
+
+	__KLWM2M_A_VALUE_MAX
+};
+
+#define KLWM2M_A_VALUE_MAX (__KLWM2M_A_VALUE_MAX - 1)
 
 #endif /* _UAPI_LINUX_KLWM2M_H */

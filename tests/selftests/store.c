@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Selftests of the store's netlink commands against the loaded module, each
+ * in a fresh network namespace: define, create, set, get, delete, undefine,
+ * their refusals (errno, message, offset), permissions for an unprivileged
+ * user, secrets and namespace isolation.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/klwm2m.h>
+
+#include "kselftest_harness.h"
+#include "genl.h"
+
+#define F64_21_5	0x4035800000000000ULL
+#define F64_200		0x4069000000000000ULL
+#define F64_MINUS_40	0xc044000000000000ULL
+#define F64_125		0x405f400000000000ULL
+#define NOBODY		65534
+
+#define PAYLOAD(a) ((void *)((char *)(a) + NLA_HDRLEN))
+
+static void put_u16(struct genl_req *r, uint16_t type, uint16_t v)
+{
+	genl_req_put(r, type, &v, sizeof(v));
+}
+
+static void put_u8(struct genl_req *r, uint16_t type, uint8_t v)
+{
+	genl_req_put(r, type, &v, sizeof(v));
+}
+
+static void put_u32(struct genl_req *r, uint16_t type, uint32_t v)
+{
+	genl_req_put(r, type, &v, sizeof(v));
+}
+
+static void put_u64(struct genl_req *r, uint16_t type, uint64_t v)
+{
+	genl_req_put(r, type, &v, sizeof(v));
+}
+
+static void put_str(struct genl_req *r, uint16_t type, const char *s)
+{
+	genl_req_put(r, type, s, strlen(s) + 1);
+}
+
+/* Appends a resource definition; returns the nest's offset. */
+static size_t put_res(struct genl_req *r, uint16_t id, const char *name, uint8_t type,
+		      uint8_t ops, uint32_t flags)
+{
+	size_t nest = genl_req_nest(r, KLWM2M_A_OBJ_RES);
+
+	put_u16(r, KLWM2M_A_RES_ID, id);
+	put_str(r, KLWM2M_A_RES_NAME, name);
+	put_u8(r, KLWM2M_A_RES_TYPE, type);
+	put_u8(r, KLWM2M_A_RES_OPS, ops);
+	if (flags)
+		put_u32(r, KLWM2M_A_RES_FLAGS, flags);
+	return nest;
+}
+
+/* The 3303 Temperature object of these tests, mode 0644, owned by root. */
+static int define_temperature(int fd, int family, struct genl_ack *a)
+{
+	struct genl_req r;
+	size_t nest;
+
+	genl_req_init(&r, family, 0, KLWM2M_CMD_OBJ_DEFINE, KLWM2M_GENL_VERSION);
+	put_u16(&r, KLWM2M_A_OBJ_ID, 3303);
+	put_str(&r, KLWM2M_A_OBJ_NAME, "Temperature");
+	put_str(&r, KLWM2M_A_OBJ_VERSION, "1.1");
+	put_u32(&r, KLWM2M_A_OBJ_FLAGS, KLWM2M_OBJ_F_MULTIPLE);
+	put_u32(&r, KLWM2M_A_OBJ_UID, 0);
+	put_u32(&r, KLWM2M_A_OBJ_GID, 0);
+	put_u16(&r, KLWM2M_A_OBJ_MODE, 0644);
+	nest = put_res(&r, 5700, "Sensor Value", KLWM2M_TYPE_FLOAT, KLWM2M_OP_READ, 0);
+	put_u64(&r, KLWM2M_A_RES_RANGE_MIN, F64_MINUS_40);
+	put_u64(&r, KLWM2M_A_RES_RANGE_MAX, F64_125);
+	genl_req_nest_end(&r, nest);
+	genl_req_nest_end(&r, put_res(&r, 5701, "Sensor Units", KLWM2M_TYPE_STRING,
+				      KLWM2M_OP_READ, 0));
+	genl_req_nest_end(&r, put_res(&r, 5605, "Reset", KLWM2M_TYPE_NONE,
+				      KLWM2M_OP_EXECUTE, 0));
+	genl_req_nest_end(&r, put_res(&r, 9, "Key", KLWM2M_TYPE_OPAQUE,
+				      KLWM2M_OP_READ | KLWM2M_OP_WRITE, KLWM2M_RES_F_SECRET));
+	genl_req_nest_end(&r, put_res(&r, 1, "Levels", KLWM2M_TYPE_INTEGER,
+				      KLWM2M_OP_READ | KLWM2M_OP_WRITE, KLWM2M_RES_F_MULTIPLE));
+	return genl_exchange(fd, &r, a);
+}
+
+static int create_instance(int fd, int family, int iid, struct genl_ack *a)
+{
+	struct genl_req r;
+
+	genl_req_init(&r, family, 0, KLWM2M_CMD_INST_CREATE, KLWM2M_GENL_VERSION);
+	put_u16(&r, KLWM2M_A_PATH_OBJ, 3303);
+	if (iid >= 0)
+		put_u16(&r, KLWM2M_A_PATH_INST, iid);
+	return genl_exchange(fd, &r, a);
+}
+
+/* Appends one value (data NULL: none); returns the nest's offset. */
+static size_t put_value(struct genl_req *r, uint16_t iid, uint16_t rid, int riid, uint8_t type,
+			const void *data, size_t len)
+{
+	size_t nest = genl_req_nest(r, KLWM2M_A_SET_VALUE), path;
+
+	path = genl_req_nest(r, KLWM2M_A_VALUE_PATH);
+	put_u16(r, KLWM2M_A_PATH_OBJ, 3303);
+	put_u16(r, KLWM2M_A_PATH_INST, iid);
+	put_u16(r, KLWM2M_A_PATH_RES, rid);
+	if (riid >= 0)
+		put_u16(r, KLWM2M_A_PATH_RINST, riid);
+	genl_req_nest_end(r, path);
+	put_u8(r, KLWM2M_A_VALUE_TYPE, type);
+	if (data)
+		genl_req_put(r, KLWM2M_A_VALUE_DATA, data, len);
+	genl_req_nest_end(r, nest);
+	return nest;
+}
+
+static int set_one(int fd, int family, uint16_t iid, uint16_t rid, int riid, uint8_t type,
+		   const void *data, size_t len, struct genl_ack *a)
+{
+	struct genl_req r;
+
+	genl_req_init(&r, family, 0, KLWM2M_CMD_SET, KLWM2M_GENL_VERSION);
+	put_value(&r, iid, rid, riid, type, data, len);
+	return genl_exchange(fd, &r, a);
+}
+
+static int get_one(int fd, int family, uint16_t iid, uint16_t rid, int riid, struct genl_ack *a)
+{
+	struct genl_req r;
+
+	size_t path;
+
+	genl_req_init(&r, family, 0, KLWM2M_CMD_GET, KLWM2M_GENL_VERSION);
+	path = genl_req_nest(&r, KLWM2M_A_VALUE_PATH);
+	put_u16(&r, KLWM2M_A_PATH_OBJ, 3303);
+	put_u16(&r, KLWM2M_A_PATH_INST, iid);
+	put_u16(&r, KLWM2M_A_PATH_RES, rid);
+	if (riid >= 0)
+		put_u16(&r, KLWM2M_A_PATH_RINST, riid);
+	genl_req_nest_end(&r, path);
+	return genl_exchange(fd, &r, a);
+}
+
+/* Runs @fn in a child as uid/gid 65534 with its own socket; returns its status. */
+static int as_nobody(int family, int (*fn)(int fd, int family))
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		int fd;
+
+		if (setresgid(NOBODY, NOBODY, NOBODY) || setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(100);
+		fd = genl_open();
+		if (fd < 0)
+			_exit(101);
+		_exit(fn(fd, family));
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+FIXTURE(store) {
+	int fd;
+	int family;
+};
+
+FIXTURE_SETUP(store)
+{
+	struct genl_ack a;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNET)) TH_LOG("unshare: %s", strerror(errno));
+	self->fd = genl_open();
+	ASSERT_LE(0, self->fd);
+	self->family = genl_family(self->fd, KLWM2M_GENL_NAME);
+	ASSERT_LT(0, self->family);
+	ASSERT_EQ(0, define_temperature(self->fd, self->family, &a));
+	ASSERT_EQ(0, a.error) TH_LOG("define: %s", a.msg);
+	ASSERT_EQ(0, create_instance(self->fd, self->family, -1, &a));
+	ASSERT_EQ(0, a.error) TH_LOG("create: %s", a.msg);
+}
+
+FIXTURE_TEARDOWN(store)
+{
+	close(self->fd);
+}
+
+TEST_F(store, a_value_set_is_read_back)
+{
+	uint64_t v = F64_21_5;
+	struct genl_ack a;
+
+	ASSERT_EQ(0, set_one(self->fd, self->family, 0, 5700, -1, KLWM2M_TYPE_FLOAT,
+			     &v, sizeof(v), &a));
+	ASSERT_EQ(0, a.error) TH_LOG("set: %s", a.msg);
+	ASSERT_EQ(0, get_one(self->fd, self->family, 0, 5700, -1, &a));
+	ASSERT_EQ(0, a.error) TH_LOG("get: %s", a.msg);
+	ASSERT_NE(NULL, a.tb[KLWM2M_A_VALUE_TYPE]);
+	EXPECT_EQ(KLWM2M_TYPE_FLOAT, *(uint8_t *)PAYLOAD(a.tb[KLWM2M_A_VALUE_TYPE]));
+	ASSERT_NE(NULL, a.tb[KLWM2M_A_VALUE_DATA]);
+	EXPECT_EQ(F64_21_5, *(uint64_t *)PAYLOAD(a.tb[KLWM2M_A_VALUE_DATA]));
+	ASSERT_NE(NULL, a.tb[KLWM2M_A_VALUE_PATH]);
+	EXPECT_EQ(5700, *(uint16_t *)PAYLOAD(genl_nested(a.tb[KLWM2M_A_VALUE_PATH],
+							 KLWM2M_A_PATH_RES)));
+}
+
+TEST_F(store, instances_get_the_lowest_free_id_in_the_reply)
+{
+	struct genl_ack a;
+
+	ASSERT_EQ(0, create_instance(self->fd, self->family, -1, &a));
+	ASSERT_EQ(0, a.error);
+	ASSERT_NE(NULL, a.tb[KLWM2M_A_PATH_INST]);
+	EXPECT_EQ(1, *(uint16_t *)PAYLOAD(a.tb[KLWM2M_A_PATH_INST]));
+	ASSERT_EQ(0, create_instance(self->fd, self->family, 1, &a));
+	EXPECT_EQ(-EEXIST, a.error);
+	EXPECT_STREQ("the instance exists already", a.msg);
+}
+
+TEST_F(store, an_id_of_65535_is_refused_by_the_policy)
+{
+	struct genl_req r;
+	struct genl_ack a;
+	size_t off;
+
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_INST_CREATE, KLWM2M_GENL_VERSION);
+	put_u16(&r, KLWM2M_A_PATH_OBJ, 3303);
+	off = r.nlh.nlmsg_len;
+	put_u16(&r, KLWM2M_A_PATH_INST, 65535);
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	EXPECT_EQ(-ERANGE, a.error);
+	EXPECT_EQ(off, a.offset);
+	EXPECT_NE(0, a.msg[0]);
+}
+
+TEST_F(store, a_second_definition_is_refused)
+{
+	struct genl_ack a;
+
+	ASSERT_EQ(0, define_temperature(self->fd, self->family, &a));
+	EXPECT_EQ(-EEXIST, a.error);
+	EXPECT_STREQ("object ID is defined already", a.msg);
+}
+
+TEST_F(store, a_bad_resource_is_pointed_at)
+{
+	struct genl_req r;
+	struct genl_ack a;
+	size_t bad;
+
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_OBJ_DEFINE, KLWM2M_GENL_VERSION);
+	put_u16(&r, KLWM2M_A_OBJ_ID, 4242);
+	put_str(&r, KLWM2M_A_OBJ_NAME, "Test");
+	genl_req_nest_end(&r, put_res(&r, 0, "Fine", KLWM2M_TYPE_INTEGER, KLWM2M_OP_READ, 0));
+	bad = put_res(&r, 1, "Run", KLWM2M_TYPE_STRING, KLWM2M_OP_EXECUTE, 0);
+	genl_req_nest_end(&r, bad);
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	EXPECT_EQ(-EINVAL, a.error);
+	EXPECT_STREQ("an executable resource has type none and nothing else", a.msg);
+	EXPECT_EQ(bad, a.offset);
+}
+
+TEST_F(store, a_definition_without_an_id_names_what_is_missing)
+{
+	struct genl_req r;
+	struct genl_ack a;
+
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_OBJ_DEFINE, KLWM2M_GENL_VERSION);
+	put_str(&r, KLWM2M_A_OBJ_NAME, "Test");
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	EXPECT_EQ(-EINVAL, a.error);
+	EXPECT_STREQ("missing object ID", a.msg);
+	EXPECT_EQ(KLWM2M_A_OBJ_ID, a.miss_type);
+}
+
+TEST_F(store, unknown_flag_bits_are_refused_and_pointed_at)
+{
+	struct genl_req r;
+	struct genl_ack a;
+	size_t off;
+
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_OBJ_DEFINE, KLWM2M_GENL_VERSION);
+	put_u16(&r, KLWM2M_A_OBJ_ID, 4242);
+	put_str(&r, KLWM2M_A_OBJ_NAME, "Test");
+	off = r.nlh.nlmsg_len;
+	put_u32(&r, KLWM2M_A_OBJ_FLAGS, 0x80);
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	EXPECT_EQ(-EINVAL, a.error);
+	EXPECT_EQ(off, a.offset);
+	EXPECT_NE(0, a.msg[0]);
+}
+
+TEST_F(store, a_batch_with_one_bad_value_lands_nothing_and_points_at_it)
+{
+	uint64_t good = F64_21_5, bad = F64_200;
+	struct genl_req r;
+	struct genl_ack a;
+	size_t third;
+
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_SET, KLWM2M_GENL_VERSION);
+	put_value(&r, 0, 5700, -1, KLWM2M_TYPE_FLOAT, &good, sizeof(good));
+	put_value(&r, 0, 5701, -1, KLWM2M_TYPE_STRING, "Cel", 3);
+	third = put_value(&r, 0, 5700, -1, KLWM2M_TYPE_FLOAT, &bad, sizeof(bad));
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	EXPECT_EQ(-ERANGE, a.error);
+	EXPECT_STREQ("value outside the resource's range", a.msg);
+	EXPECT_EQ(third, a.offset);
+
+	ASSERT_EQ(0, get_one(self->fd, self->family, 0, 5700, -1, &a));
+	EXPECT_EQ(-ENOENT, a.error);
+	ASSERT_EQ(0, get_one(self->fd, self->family, 0, 5701, -1, &a));
+	EXPECT_EQ(-ENOENT, a.error);
+}
+
+TEST_F(store, data_that_does_not_fit_the_type_is_refused)
+{
+	uint32_t four = 1;
+	struct genl_ack a;
+
+	ASSERT_EQ(0, set_one(self->fd, self->family, 0, 5700, -1, KLWM2M_TYPE_FLOAT,
+			     &four, sizeof(four), &a));
+	EXPECT_EQ(-EINVAL, a.error);
+	EXPECT_STREQ("data size does not fit the type (or a boolean above 1)", a.msg);
+	ASSERT_EQ(0, set_one(self->fd, self->family, 0, 5701, -1, KLWM2M_TYPE_INTEGER,
+			     &four, sizeof(four), &a));
+	EXPECT_EQ(-EINVAL, a.error);
+}
+
+TEST_F(store, nothing_is_found_where_nothing_was_set)
+{
+	struct genl_ack a;
+
+	ASSERT_EQ(0, get_one(self->fd, self->family, 0, 5700, -1, &a));
+	EXPECT_EQ(-ENOENT, a.error);
+	EXPECT_STREQ("no value at this path", a.msg);
+	ASSERT_EQ(0, get_one(self->fd, self->family, 7, 5700, -1, &a));
+	EXPECT_EQ(-ENOENT, a.error);
+}
+
+TEST_F(store, resource_instances_are_set_and_deleted)
+{
+	int64_t v = 42;
+	struct genl_ack a;
+
+	ASSERT_EQ(0, set_one(self->fd, self->family, 0, 1, 3, KLWM2M_TYPE_INTEGER,
+			     &v, sizeof(v), &a));
+	ASSERT_EQ(0, a.error) TH_LOG("%s", a.msg);
+	ASSERT_EQ(0, get_one(self->fd, self->family, 0, 1, 3, &a));
+	ASSERT_EQ(0, a.error);
+	EXPECT_EQ(42, *(int64_t *)PAYLOAD(a.tb[KLWM2M_A_VALUE_DATA]));
+	ASSERT_EQ(0, set_one(self->fd, self->family, 0, 1, 3, KLWM2M_TYPE_INTEGER, NULL, 0, &a));
+	ASSERT_EQ(0, a.error) TH_LOG("%s", a.msg);
+	ASSERT_EQ(0, get_one(self->fd, self->family, 0, 1, 3, &a));
+	EXPECT_EQ(-ENOENT, a.error);
+}
+
+TEST_F(store, an_object_with_instances_cannot_be_undefined)
+{
+	struct genl_req r;
+	struct genl_ack a;
+
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_OBJ_UNDEFINE, KLWM2M_GENL_VERSION);
+	put_u16(&r, KLWM2M_A_OBJ_ID, 3303);
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	EXPECT_EQ(-EBUSY, a.error);
+
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_INST_DELETE, KLWM2M_GENL_VERSION);
+	put_u16(&r, KLWM2M_A_PATH_OBJ, 3303);
+	put_u16(&r, KLWM2M_A_PATH_INST, 0);
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	ASSERT_EQ(0, a.error) TH_LOG("%s", a.msg);
+
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_OBJ_UNDEFINE, KLWM2M_GENL_VERSION);
+	put_u16(&r, KLWM2M_A_OBJ_ID, 3303);
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	EXPECT_EQ(0, a.error) TH_LOG("%s", a.msg);
+}
+
+/* What nobody may and may not do with a 0644 object owned by root. */
+static int nobody_reads(int fd, int family)
+{
+	struct genl_ack a;
+
+	if (get_one(fd, family, 0, 5700, -1, &a))
+		return 10;
+	return a.error == 0 ? 0 : 11;
+}
+
+static int nobody_cannot_write(int fd, int family)
+{
+	uint64_t v = F64_21_5;
+	struct genl_ack a;
+
+	if (set_one(fd, family, 0, 5700, -1, KLWM2M_TYPE_FLOAT, &v, sizeof(v), &a))
+		return 10;
+	if (a.error != -EPERM || strcmp(a.msg, "the object's mode does not let you write it"))
+		return 11;
+	return 0;
+}
+
+static int nobody_cannot_create_or_define(int fd, int family)
+{
+	struct genl_ack a;
+
+	if (create_instance(fd, family, -1, &a) || a.error != -EPERM)
+		return 10;
+	if (define_temperature(fd, family, &a) || a.error != -EPERM)
+		return 11;
+	return 0;
+}
+
+static int nobody_cannot_read_secrets(int fd, int family)
+{
+	struct genl_ack a;
+
+	if (get_one(fd, family, 0, 9, -1, &a))
+		return 10;
+	if (a.error != -EPERM || strcmp(a.msg, "secret resources are read by admins only"))
+		return 11;
+	return 0;
+}
+
+TEST_F(store, an_unprivileged_user_gets_what_the_mode_allows)
+{
+	uint64_t v = F64_21_5;
+	struct genl_ack a;
+
+	ASSERT_EQ(0, set_one(self->fd, self->family, 0, 5700, -1, KLWM2M_TYPE_FLOAT,
+			     &v, sizeof(v), &a));
+	ASSERT_EQ(0, a.error);
+	EXPECT_EQ(0, as_nobody(self->family, nobody_reads));
+	EXPECT_EQ(0, as_nobody(self->family, nobody_cannot_write));
+	EXPECT_EQ(0, as_nobody(self->family, nobody_cannot_create_or_define));
+}
+
+TEST_F(store, secrets_are_for_admins_only)
+{
+	struct genl_ack a;
+
+	ASSERT_EQ(0, set_one(self->fd, self->family, 0, 9, -1, KLWM2M_TYPE_OPAQUE,
+			     "psk-bytes", 9, &a));
+	ASSERT_EQ(0, a.error) TH_LOG("%s", a.msg);
+	ASSERT_EQ(0, get_one(self->fd, self->family, 0, 9, -1, &a));
+	ASSERT_EQ(0, a.error);
+	EXPECT_EQ(0, memcmp("psk-bytes", PAYLOAD(a.tb[KLWM2M_A_VALUE_DATA]), 9));
+	EXPECT_EQ(0, as_nobody(self->family, nobody_cannot_read_secrets));
+}
+
+TEST_F(store, another_namespace_has_its_own_store)
+{
+	uint64_t v = F64_21_5;
+	struct genl_ack a;
+	pid_t pid;
+	int status;
+
+	ASSERT_EQ(0, set_one(self->fd, self->family, 0, 5700, -1, KLWM2M_TYPE_FLOAT,
+			     &v, sizeof(v), &a));
+	ASSERT_EQ(0, a.error);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd;
+
+		if (unshare(CLONE_NEWNET))
+			_exit(10);
+		fd = genl_open();
+		if (fd < 0 || get_one(fd, self->family, 0, 5700, -1, &a))
+			_exit(11);
+		if (a.error != -ENOENT)
+			_exit(12);
+		/* The same object can be defined here, independently. */
+		if (define_temperature(fd, self->family, &a) || a.error)
+			_exit(13);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST_HARNESS_MAIN
