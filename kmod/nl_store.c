@@ -99,6 +99,31 @@ static bool need_attr(struct genl_info *info, struct nlattr **tb, int type, cons
 	return false;
 }
 
+/*
+ * Every top-level attribute of @type (genetlink's info->attrs keeps only the
+ * last of a repeated one), in message order, in a new array in *@out.
+ * Return: how many (0 with *@out NULL), or -ENOMEM.
+ */
+static int collect_attrs(struct genl_info *info, int type, const struct nlattr ***out)
+{
+	const struct nlattr *a;
+	int rem, n = 0;
+
+	*out = NULL;
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem)
+		n += nla_type(a) == type;
+	if (!n)
+		return 0;
+	*out = kvcalloc(n, sizeof(**out), GFP_KERNEL);
+	if (!*out)
+		return -ENOMEM;
+	n = 0;
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem)
+		if (nla_type(a) == type)
+			(*out)[n++] = a;
+	return n;
+}
+
 static int parse_res(struct genl_info *info, const struct nlattr *nest,
 		     struct klwm2m_resdef *rd)
 {
@@ -143,9 +168,8 @@ int klwm2m_nl_obj_define_doit(struct sk_buff *skb, struct genl_info *info)
 	struct klwm2m_resdef *res = NULL;
 	struct klwm2m_objdef def = { };
 	struct nlattr **tb = info->attrs;
-	const struct nlattr *a;
-	unsigned int n = 0;
-	int rem, err, bad;
+	unsigned int n, i;
+	int err, bad;
 
 	/* The uapi flag bits are the store's own. */
 	BUILD_BUG_ON(KLWM2M_RES_MULTIPLE != KLWM2M_RES_F_MULTIPLE);
@@ -182,30 +206,24 @@ int klwm2m_nl_obj_define_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	/* The resources: every KLWM2M_A_OBJ_RES at the top level. */
-	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem)
-		if (nla_type(a) == KLWM2M_A_OBJ_RES)
-			n++;
+	err = collect_attrs(info, KLWM2M_A_OBJ_RES, &res_attr);
+	if (err < 0)
+		return err;
+	n = err;
 	if (n > KLWM2M_ID_MAX + 1) {
 		NL_SET_ERR_MSG(info->extack, "more resources than IDs");
-		return -EINVAL;
+		err = -EINVAL;
+		goto out;
 	}
-	if (n) {
-		res = kvcalloc(n, sizeof(*res), GFP_KERNEL);
-		res_attr = kvcalloc(n, sizeof(*res_attr), GFP_KERNEL);
-		if (!res || !res_attr) {
-			err = -ENOMEM;
-			goto out;
-		}
+	res = n ? kvcalloc(n, sizeof(*res), GFP_KERNEL) : NULL;
+	if (n && !res) {
+		err = -ENOMEM;
+		goto out;
 	}
-	n = 0;
-	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
-		if (nla_type(a) != KLWM2M_A_OBJ_RES)
-			continue;
-		res_attr[n] = a;
-		err = parse_res(info, a, &res[n]);
+	for (i = 0; i < n; i++) {
+		err = parse_res(info, res_attr[i], &res[i]);
 		if (err)
 			goto out;
-		n++;
 	}
 	def.res = res;
 	def.nres = n;
@@ -397,33 +415,27 @@ int klwm2m_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const struct nlattr **where = NULL;
 	struct klwm2m_set *ops = NULL;
-	const struct nlattr *a;
-	unsigned int n = 0, i;
-	int rem, err, bad;
+	unsigned int n, i;
+	int err, bad;
 
-	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem)
-		if (nla_type(a) == KLWM2M_A_SET_VALUE)
-			n++;
+	err = collect_attrs(info, KLWM2M_A_SET_VALUE, &where);
+	if (err < 0)
+		return err;
+	n = err;
 	if (!n) {
 		NL_SET_ERR_MSG(info->extack, "no value to set");
 		NL_SET_ERR_ATTR_MISS(info->extack, NULL, KLWM2M_A_SET_VALUE);
 		return -EINVAL;
 	}
 	ops = kvcalloc(n, sizeof(*ops), GFP_KERNEL);
-	where = kvcalloc(n, sizeof(*where), GFP_KERNEL);
-	if (!ops || !where) {
+	if (!ops) {
 		err = -ENOMEM;
 		goto out;
 	}
-	i = 0;
-	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
-		if (nla_type(a) != KLWM2M_A_SET_VALUE)
-			continue;
-		where[i] = a;
-		err = parse_value(skb, info, a, &ops[i]);
+	for (i = 0; i < n; i++) {
+		err = parse_value(skb, info, where[i], &ops[i]);
 		if (err)
 			goto out;
-		i++;
 	}
 	err = klwm2m_store_set(req_store(info), ops, n, 0, info->extack, &bad);
 	if (!err) {
