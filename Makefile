@@ -26,8 +26,8 @@ WARNFLAGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 ifeq ($(WERROR),1)
 WARNFLAGS += -Werror
 endif
-NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 json-c 2>/dev/null)
-NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 json-c libxml-2.0 2>/dev/null)
+NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 libxml-2.0 2>/dev/null)
 JSON_LIBS := $(shell pkg-config --libs json-c 2>/dev/null)
 USER_CFLAGS = $(CFLAGS) -DKLWM2M_TOOLS_VERSION=\"$(VERSION)\" $(WARNFLAGS) -std=gnu11 -D_GNU_SOURCE -I$(TOP)/uapi \
 	-I$(TOP)/tools/lib/klwm2m/include $(NL_CFLAGS)
@@ -71,8 +71,8 @@ user: need-libs $(LIBKLWM2M) $(BUILD)/libklwm2m.a $(KLWM2MCTL)
 
 .PHONY: need-libs
 need-libs:
-	@pkg-config --exists libnl-genl-3.0 json-c || \
-		{ echo "libnl-genl-3 or json-c development files missing: run scripts/deps build" >&2; exit 1; }
+	@pkg-config --exists libnl-genl-3.0 json-c libxml-2.0 || \
+		{ echo "libnl-genl-3, json-c or libxml2 development files missing: run scripts/deps build" >&2; exit 1; }
 
 $(BUILD)/tools/lib/klwm2m/%.o: tools/lib/klwm2m/%.c $(wildcard tools/lib/klwm2m/*.h tools/lib/klwm2m/include/*.h) uapi/linux/klwm2m.h
 	@mkdir -p $(dir $@)

@@ -38,7 +38,7 @@ static const struct nla_policy klwm2m_res_policy[KLWM2M_A_RES_MAX + 1] = {
 const struct nla_policy klwm2m_obj_policy[KLWM2M_A_OBJ_MAX + 1] = {
 	[KLWM2M_A_OBJ_ID]	= NLA_POLICY_FULL_RANGE(NLA_U16, &klwm2m_id_range),
 	[KLWM2M_A_OBJ_NAME]	= { .type = NLA_NUL_STRING, .len = KLWM2M_NAME_MAX - 1 },
-	[KLWM2M_A_OBJ_VERSION]	= { .type = NLA_NUL_STRING, .len = 3 },
+	[KLWM2M_A_OBJ_VERSION]	= { .type = NLA_NUL_STRING, .len = 7 },
 	[KLWM2M_A_OBJ_FLAGS]	= NLA_POLICY_MASK(NLA_U32, KLWM2M_OBJ_F_ALL),
 	[KLWM2M_A_OBJ_UID]	= { .type = NLA_U32 },
 	[KLWM2M_A_OBJ_GID]	= { .type = NLA_U32 },
@@ -186,13 +186,17 @@ int klwm2m_nl_obj_define_doit(struct sk_buff *skb, struct genl_info *info)
 	def.ver_major = 1;
 	if (tb[KLWM2M_A_OBJ_VERSION]) {
 		const char *v = nla_data(tb[KLWM2M_A_OBJ_VERSION]);
+		unsigned int major, minor;
+		int n = 0;
 
-		if (strlen(v) != 3 || v[0] != '1' || v[1] != '.' || v[2] < '0' || v[2] > '2') {
+		if (sscanf(v, "%3u.%3u%n", &major, &minor, &n) != 2 || v[n] ||
+		    !major || major > 255 || minor > 255) {
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[KLWM2M_A_OBJ_VERSION],
-					    "object version must be 1.0, 1.1 or 1.2");
+					    "object version must be MAJOR.MINOR, 1.0 or above");
 			return -EINVAL;
 		}
-		def.ver_minor = v[2] - '0';
+		def.ver_major = major;
+		def.ver_minor = minor;
 	}
 	def.flags = tb[KLWM2M_A_OBJ_FLAGS] ? nla_get_u32(tb[KLWM2M_A_OBJ_FLAGS]) : 0;
 	def.mode = tb[KLWM2M_A_OBJ_MODE] ? nla_get_u16(tb[KLWM2M_A_OBJ_MODE]) : 0644;

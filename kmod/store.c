@@ -281,8 +281,8 @@ int klwm2m_objdef_check(const struct klwm2m_objdef *def, u32 max_value,
 		NL_SET_ERR_MSG(extack, "object ID above 65534");
 		return -EINVAL;
 	}
-	if (def->ver_major != 1 || def->ver_minor > 2) {
-		NL_SET_ERR_MSG(extack, "object version must be 1.0, 1.1 or 1.2");
+	if (!def->ver_major) {
+		NL_SET_ERR_MSG(extack, "object version must be MAJOR.MINOR, 1.0 or above");
 		return -EINVAL;
 	}
 	if (!def->name || !def->name[0] || strnlen(def->name, KLWM2M_NAME_MAX) == KLWM2M_NAME_MAX) {

@@ -57,7 +57,7 @@ struct klwm2m_objdef {
 	const struct klwm2m_resdef *res;	/* sorted by ID, unique */
 	u16 nres;
 	u16 id;
-	u8 ver_major, ver_minor;		/* 1.0, 1.1 or 1.2 */
+	u8 ver_major, ver_minor;		/* the object's own version, 1.0 and up */
 	u8 flags;				/* KLWM2M_OBJ_* */
 	kuid_t uid;
 	kgid_t gid;

@@ -189,7 +189,7 @@ static void change_def(struct klwm2m_objdef *d, struct klwm2m_resdef *r, enum de
 		d->id = 65535;
 		break;
 	case BAD_VERSION:
-		d->ver_minor = 3;
+		d->ver_major = 0;
 		break;
 	case BAD_MODE:
 		d->mode = 01000;
@@ -241,7 +241,8 @@ static void change_def(struct klwm2m_objdef *d, struct klwm2m_resdef *r, enum de
 
 static const struct def_case def_cases[] = {
 	{ "an object ID of 65535 is refused", BAD_OBJ_ID, "object ID above 65534", -1 },
-	{ "version 1.3 is refused", BAD_VERSION, "object version must be 1.0, 1.1 or 1.2", -1 },
+	{ "version 0.x is refused", BAD_VERSION,
+	  "object version must be MAJOR.MINOR, 1.0 or above", -1 },
 	{ "a mode beyond 0777 is refused", BAD_MODE, "mode has bits beyond 0777", -1 },
 	{ "unknown object flags are refused", BAD_OBJ_FLAGS, "unknown object flag bits", -1 },
 	{ "an empty object name is refused", NO_NAME, "object name missing or too long", -1 },

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <json-c/json.h>
 
 #include "libklwm2m.h"
@@ -25,6 +26,10 @@ static const char usage_text[] =
 "\n"
 "Commands:\n"
 "  info        the module's version, ABI and limits, and this namespace's usage\n"
+"  define [--owner UID:GID] [--mode MODE] FILE.xml...\n"
+"              define objects from OMA DDF files (needs CAP_NET_ADMIN); every\n"
+"              file is tried, each result printed, and the exit status is 1\n"
+"              when any was refused\n"
 "\n"
 "Options:\n"
 "  -j, --json     print JSON instead of text\n"
@@ -33,6 +38,7 @@ static const char usage_text[] =
 "\n"
 "Examples:\n"
 "  klwm2mctl info\n"
+"  klwm2mctl define --owner 0:sensors --mode 0664 3303.xml\n"
 "  klwm2mctl -j info | jq .store_budget\n"
 "\n"
 "Exit status: 0 success, 1 the kernel refused the request, 2 bad usage,\n"
@@ -95,11 +101,104 @@ static int cmd_info(struct klwm2m *k, int argc, char **argv)
 	return 0;
 }
 
+static int parse_owner(const char *s, struct klwm2m_owner *o)
+{
+	char *end;
+	unsigned long uid, gid;
+
+	errno = 0;
+	uid = strtoul(s, &end, 10);
+	if (errno || end == s || *end != ':' || uid > UINT32_MAX)
+		return -1;
+	s = end + 1;
+	gid = strtoul(s, &end, 10);
+	if (errno || end == s || *end || gid > UINT32_MAX)
+		return -1;
+	o->uid = uid;
+	o->gid = gid;
+	return 0;
+}
+
+static int cmd_define(struct klwm2m *k, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "owner", required_argument, NULL, 'o' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct klwm2m_owner owner = { .uid = getuid(), .gid = getgid(), .mode = 0644 };
+	int have_owner = 0, c, rc = 0, loaded = 0, refused = 0;
+	char *end;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (parse_owner(optarg, &owner)) {
+				fprintf(stderr, "klwm2mctl: --owner takes UID:GID (numbers)\n");
+				return EXIT_USAGE;
+			}
+			have_owner = 1;
+			break;
+		case 'm':
+			owner.mode = strtoul(optarg, &end, 8);
+			if (*end || end == optarg || owner.mode > 0777) {
+				fprintf(stderr, "klwm2mctl: --mode takes an octal mode up to 0777\n");
+				return EXIT_USAGE;
+			}
+			have_owner = 1;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "klwm2mctl: define needs at least one DDF file\n");
+		return EXIT_USAGE;
+	}
+	for (int i = optind; i < argc; i++) {
+		struct klwm2m_objdef *def;
+		int err = klwm2m_ddf_load(argv[i], &def);
+
+		if (err) {
+			fprintf(stderr, "klwm2mctl: %s\n", klwm2m_last_error());
+		} else {
+			err = klwm2m_define(k, def, have_owner ? &owner : NULL);
+			if (err && klwm2m_errmsg(k)[0])
+				fprintf(stderr, "klwm2mctl: %s: object %u: %s (kernel reports: %s)\n",
+					argv[i], def->id, klwm2m_strerror(err), klwm2m_errmsg(k));
+			else if (err)
+				fprintf(stderr, "klwm2mctl: %s: object %u: %s\n", argv[i], def->id,
+					klwm2m_strerror(err));
+			else if (!json_output)
+				printf("%s: defined object %u (%s)\n", argv[i], def->id, def->name);
+			klwm2m_objdef_free(def);
+		}
+		if (err) {
+			refused++;
+			rc = EXIT_REFUSED;
+		} else {
+			loaded++;
+		}
+	}
+	if (json_output) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "defined", json_object_new_int(loaded));
+		json_object_object_add(o, "refused", json_object_new_int(refused));
+		print_json(o);
+	} else if (argc - optind > 1) {
+		printf("%d defined, %d refused\n", loaded, refused);
+	}
+	return rc;
+}
+
 static const struct command {
 	const char *name;
 	int (*run)(struct klwm2m *k, int argc, char **argv);
 } commands[] = {
 	{ "info", cmd_info },
+	{ "define", cmd_define },
 };
 
 int main(int argc, char **argv)

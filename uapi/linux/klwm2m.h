@@ -62,7 +62,8 @@
  * KLWM2M_CMD_OBJ_DEFINE: do, admin. Attribute set "obj":
  *	  KLWM2M_A_OBJ_ID:	NLA_U16, required, at most KLWM2M_ID_MAX
  *	  KLWM2M_A_OBJ_NAME:	NLA_NUL_STRING, required, 1..127 bytes
- *	  KLWM2M_A_OBJ_VERSION:	NLA_NUL_STRING "1.0", "1.1" or "1.2"; default "1.0"
+ *	  KLWM2M_A_OBJ_VERSION:	NLA_NUL_STRING, the object's own version
+ *				"MAJOR.MINOR" (1..255, 0..255); default "1.0"
  *	  KLWM2M_A_OBJ_FLAGS:	NLA_U32, KLWM2M_OBJ_F_*; default 0
  *	  KLWM2M_A_OBJ_UID, KLWM2M_A_OBJ_GID: NLA_U32, the owner, in the caller's
  *				user namespace; default the caller's fsuid/fsgid

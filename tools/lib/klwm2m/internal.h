@@ -29,6 +29,7 @@ struct klwm2m_ack {
 	int offset;		/* offset of the bad attribute in the request, or -1 */
 };
 
+void klwm2m_set_last_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int klwm2m_parse_ack(const struct nlmsghdr *nlh, size_t len, struct klwm2m_ack *ack);
 int klwm2m_nle_to_errno(int nle);
 void klwm2m_set_err(struct klwm2m *k, const char *fmt, ...)

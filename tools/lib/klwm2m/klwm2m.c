@@ -30,6 +30,15 @@ KLWM2M_API const char *klwm2m_last_error(void)
 	return last_error;
 }
 
+void klwm2m_set_last_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+}
+
 void klwm2m_set_err(struct klwm2m *k, const char *fmt, ...)
 {
 	va_list ap;
@@ -172,9 +181,9 @@ out:
 	return err;
 }
 
-static struct nl_msg *new_request(struct klwm2m *k, uint8_t cmd)
+static struct nl_msg *new_request_sized(struct klwm2m *k, uint8_t cmd, size_t size)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_msg *msg = nlmsg_alloc_size(size);
 
 	if (!msg)
 		return NULL;
@@ -184,6 +193,83 @@ static struct nl_msg *new_request(struct klwm2m *k, uint8_t cmd)
 		return NULL;
 	}
 	return msg;
+}
+
+static struct nl_msg *new_request(struct klwm2m *k, uint8_t cmd)
+{
+	return new_request_sized(k, cmd, 4096);
+}
+
+static int put_resdef(struct nl_msg *msg, const struct klwm2m_resdef *rd)
+{
+	struct nlattr *nest = nla_nest_start(msg, KLWM2M_A_OBJ_RES | NLA_F_NESTED);
+
+	if (!nest || nla_put_u16(msg, KLWM2M_A_RES_ID, rd->id) ||
+	    nla_put_string(msg, KLWM2M_A_RES_NAME, rd->name) ||
+	    nla_put_u8(msg, KLWM2M_A_RES_TYPE, rd->type) ||
+	    nla_put_u8(msg, KLWM2M_A_RES_OPS, rd->ops) ||
+	    nla_put_u32(msg, KLWM2M_A_RES_FLAGS, rd->flags))
+		return -EMSGSIZE;
+	if (rd->has_range && (nla_put_u64(msg, KLWM2M_A_RES_RANGE_MIN, rd->min) ||
+			      nla_put_u64(msg, KLWM2M_A_RES_RANGE_MAX, rd->max)))
+		return -EMSGSIZE;
+	if (rd->has_len && (nla_put_u32(msg, KLWM2M_A_RES_LEN_MIN, rd->len_min) ||
+			    nla_put_u32(msg, KLWM2M_A_RES_LEN_MAX, rd->len_max)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+KLWM2M_API int klwm2m_define(struct klwm2m *k, const struct klwm2m_objdef *def,
+			     const struct klwm2m_owner *owner)
+{
+	size_t *offs = calloc(def->nres + 1, sizeof(*offs));
+	struct nl_msg *msg;
+	unsigned int i;
+	int err = -EMSGSIZE;
+
+	msg = offs ? new_request_sized(k, KLWM2M_CMD_OBJ_DEFINE,
+				       1024 + (size_t)def->nres * (KLWM2M_DDF_NAME_MAX + 128)) :
+		     NULL;
+	if (!msg) {
+		free(offs);
+		return -ENOMEM;
+	}
+	if (nla_put_u16(msg, KLWM2M_A_OBJ_ID, def->id) ||
+	    nla_put_string(msg, KLWM2M_A_OBJ_NAME, def->name) ||
+	    nla_put_string(msg, KLWM2M_A_OBJ_VERSION, def->version) ||
+	    nla_put_u32(msg, KLWM2M_A_OBJ_FLAGS, def->flags))
+		goto err_msg;
+	if (owner && (nla_put_u32(msg, KLWM2M_A_OBJ_UID, owner->uid) ||
+		      nla_put_u32(msg, KLWM2M_A_OBJ_GID, owner->gid) ||
+		      nla_put_u16(msg, KLWM2M_A_OBJ_MODE, owner->mode)))
+		goto err_msg;
+	for (i = 0; i < def->nres; i++) {
+		offs[i] = nlmsg_hdr(msg)->nlmsg_len;
+		if (put_resdef(msg, &def->res[i]))
+			goto err_msg;
+	}
+	offs[def->nres] = nlmsg_hdr(msg)->nlmsg_len;
+
+	err = transact(k, msg, KLWM2M_A_OBJ_MAX, NULL, NULL);
+	/* Name the resource the kernel pointed at. */
+	for (i = 0; err && k->erroff >= 0 && i < def->nres; i++) {
+		if ((size_t)k->erroff >= offs[i] && (size_t)k->erroff < offs[i + 1]) {
+			size_t l = strlen(k->errmsg);
+
+			snprintf(k->errmsg + l, sizeof(k->errmsg) - l, " (resource %u \"%s\")",
+				 def->res[i].id, def->res[i].name);
+			break;
+		}
+	}
+	free(offs);
+	return err;
+
+err_msg:
+	nlmsg_free(msg);
+	free(offs);
+	klwm2m_set_err(k, "the definition does not fit in one message");
+	return err;
 }
 
 static int parse_info(struct nlattr **tb, void *arg)

@@ -71,6 +71,58 @@ struct klwm2m_info {
  */
 int klwm2m_info(struct klwm2m *k, struct klwm2m_info *info);
 
+/* Object definitions, as DDF files describe them and the kernel stores them. */
+#define KLWM2M_DDF_NAME_MAX 128
+
+struct klwm2m_resdef {
+	uint16_t id;
+	uint8_t type;			/* KLWM2M_TYPE_* (linux/klwm2m.h) */
+	uint8_t ops;			/* KLWM2M_OP_* */
+	uint32_t flags;			/* KLWM2M_RES_F_* */
+	int has_range;			/* min/max apply, in the type's representation: */
+	uint64_t min, max;		/* s64, u64 or the double's bits */
+	int has_len;			/* len_min/len_max apply (string, opaque) */
+	uint32_t len_min, len_max;
+	char name[KLWM2M_DDF_NAME_MAX];
+};
+
+struct klwm2m_objdef {
+	uint16_t id;
+	uint32_t flags;			/* KLWM2M_OBJ_F_* */
+	char version[8];		/* the object's version, "MAJOR.MINOR" */
+	char name[KLWM2M_DDF_NAME_MAX];
+	unsigned int nres;
+	struct klwm2m_resdef *res;
+};
+
+/**
+ * klwm2m_ddf_load() - read an OMA DDF XML file (the LwM2M registry's format)
+ * @path: the file
+ * @out: receives the definition, to free with klwm2m_objdef_free()
+ *
+ * Return: 0, -EINVAL (with klwm2m_last_error() naming the file, the line and
+ * the reason) or -ENOMEM.
+ */
+int klwm2m_ddf_load(const char *path, struct klwm2m_objdef **out);
+void klwm2m_objdef_free(struct klwm2m_objdef *def);
+
+/** struct klwm2m_owner - who owns an object and what others may do */
+struct klwm2m_owner {
+	uint32_t uid, gid;
+	uint16_t mode;			/* 0..0777 */
+};
+
+/**
+ * klwm2m_define() - define an object in the kernel (needs CAP_NET_ADMIN)
+ * @k: handle
+ * @def: the definition
+ * @owner: owner and mode, or NULL for the caller's fsuid/fsgid and 0644
+ *
+ * Return: 0 or -errno; klwm2m_errmsg() names the resource at fault.
+ */
+int klwm2m_define(struct klwm2m *k, const struct klwm2m_objdef *def,
+		  const struct klwm2m_owner *owner);
+
 /** klwm2m_strerror() - a short text for a -errno returned by this library. */
 const char *klwm2m_strerror(int err);
 
