@@ -168,9 +168,25 @@ static void parse_range(const char *txt, struct klwm2m_resdef *rd)
 	}
 }
 
+/*
+ * The element @name of @parent must read @yes or @no; @yes sets @bit in
+ * *@flags. @who prefixes a refusal ("resource 5: ", or "").
+ */
+static int parse_choice(struct ddf_ctx *c, xmlNode *parent, const char *who, const char *name,
+			const char *yes, const char *no, uint32_t bit, uint32_t *flags)
+{
+	char buf[32];
+
+	if (text(child(parent, name), buf, sizeof(buf)) || (strcmp(buf, yes) && strcmp(buf, no)))
+		return fail(c, parent, "%s%s must be %s or %s", who, name, no, yes);
+	if (!strcmp(buf, yes))
+		*flags |= bit;
+	return 0;
+}
+
 static int parse_item(struct ddf_ctx *c, xmlNode *item, struct klwm2m_resdef *rd)
 {
-	char buf[KLWM2M_DDF_NAME_MAX], *idtxt;
+	char buf[KLWM2M_DDF_NAME_MAX], who[32], *idtxt;
 	int err;
 
 	memset(rd, 0, sizeof(*rd));
@@ -210,19 +226,12 @@ static int parse_item(struct ddf_ctx *c, xmlNode *item, struct klwm2m_resdef *rd
 				    buf);
 	}
 
-	if (text(child(item, "MultipleInstances"), buf, sizeof(buf)))
-		return fail(c, item, "resource %u: unreadable MultipleInstances", rd->id);
-	if (!strcmp(buf, "Multiple"))
-		rd->flags |= KLWM2M_RES_F_MULTIPLE;
-	else if (strcmp(buf, "Single"))
-		return fail(c, item, "resource %u: MultipleInstances must be Single or Multiple",
-			    rd->id);
-	if (text(child(item, "Mandatory"), buf, sizeof(buf)))
-		return fail(c, item, "resource %u: unreadable Mandatory", rd->id);
-	if (!strcmp(buf, "Mandatory"))
-		rd->flags |= KLWM2M_RES_F_MANDATORY;
-	else if (strcmp(buf, "Optional"))
-		return fail(c, item, "resource %u: Mandatory must be Mandatory or Optional", rd->id);
+	snprintf(who, sizeof(who), "resource %u: ", rd->id);
+	if (parse_choice(c, item, who, "MultipleInstances", "Multiple", "Single",
+			 KLWM2M_RES_F_MULTIPLE, &rd->flags) ||
+	    parse_choice(c, item, who, "Mandatory", "Mandatory", "Optional",
+			 KLWM2M_RES_F_MANDATORY, &rd->flags))
+		return -EINVAL;
 
 	if (!text(child(item, "RangeEnumeration"), buf, sizeof(buf)))
 		parse_range(buf, rd);
@@ -244,18 +253,11 @@ static int parse_object(struct ddf_ctx *c, xmlNode *obj, struct klwm2m_objdef *d
 		strcpy(def->version, "1.0");
 	else if (text(child(obj, "ObjectVersion"), def->version, sizeof(def->version)))
 		return fail(c, child(obj, "ObjectVersion"), "ObjectVersion longer than MAJOR.MINOR");
-	if (text(child(obj, "MultipleInstances"), buf, sizeof(buf)))
-		return fail(c, obj, "unreadable MultipleInstances");
-	if (!strcmp(buf, "Multiple"))
-		def->flags |= KLWM2M_OBJ_F_MULTIPLE;
-	else if (strcmp(buf, "Single"))
-		return fail(c, obj, "MultipleInstances must be Single or Multiple");
-	if (text(child(obj, "Mandatory"), buf, sizeof(buf)))
-		return fail(c, obj, "unreadable Mandatory");
-	if (!strcmp(buf, "Mandatory"))
-		def->flags |= KLWM2M_OBJ_F_MANDATORY;
-	else if (strcmp(buf, "Optional"))
-		return fail(c, obj, "Mandatory must be Mandatory or Optional");
+	if (parse_choice(c, obj, "", "MultipleInstances", "Multiple", "Single",
+			 KLWM2M_OBJ_F_MULTIPLE, &def->flags) ||
+	    parse_choice(c, obj, "", "Mandatory", "Mandatory", "Optional",
+			 KLWM2M_OBJ_F_MANDATORY, &def->flags))
+		return -EINVAL;
 
 	res = child(obj, "Resources");
 	for (item = res ? res->children : NULL; item; item = item->next)
