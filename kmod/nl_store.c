@@ -342,15 +342,15 @@ static int parse_res_path(struct genl_info *info, struct nlattr **tb,
 	return 0;
 }
 
-/* May the caller write (or read) the object @oid's values? */
-static int may_access(struct sk_buff *skb, struct genl_info *info, u16 oid, int mask,
+/* May the caller (@admin: CAP_NET_ADMIN, decided once per request) write or read @oid's values? */
+static int may_access(struct genl_info *info, bool admin, u16 oid, int mask,
 		      const struct nlattr *where)
 {
 	struct klwm2m_store *st = req_store(info);
 	struct klwm2m_obj *obj;
 	bool ok;
 
-	if (req_admin(skb, info))
+	if (admin)
 		return 0;
 	rcu_read_lock();
 	obj = xa_load(&st->objs, oid);
@@ -368,7 +368,7 @@ static int may_access(struct sk_buff *skb, struct genl_info *info, u16 oid, int 
 	return -EPERM;
 }
 
-static int parse_value(struct sk_buff *skb, struct genl_info *info, const struct nlattr *nest,
+static int parse_value(struct genl_info *info, bool admin, const struct nlattr *nest,
 		       struct klwm2m_set *op)
 {
 	struct nlattr *tb[KLWM2M_A_VALUE_MAX + 1], *ptb[KLWM2M_A_PATH_MAX + 1];
@@ -387,7 +387,7 @@ static int parse_value(struct sk_buff *skb, struct genl_info *info, const struct
 	if (!err)
 		err = parse_res_path(info, ptb, nest, &op->path);
 	if (!err)
-		err = may_access(skb, info, op->path.oid, MAY_WRITE, nest);
+		err = may_access(info, admin, op->path.oid, MAY_WRITE, nest);
 	if (err)
 		return err;
 	if (!tb[KLWM2M_A_VALUE_DATA]) {
@@ -419,6 +419,7 @@ int klwm2m_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const struct nlattr **where = NULL;
 	struct klwm2m_set *ops = NULL;
+	bool admin = req_admin(skb, info);
 	unsigned int n, i;
 	int err, bad;
 
@@ -437,7 +438,7 @@ int klwm2m_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		err = parse_value(skb, info, where[i], &ops[i]);
+		err = parse_value(info, admin, where[i], &ops[i]);
 		if (err)
 			goto out;
 	}
@@ -502,8 +503,8 @@ int klwm2m_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct klwm2m_store *st = req_store(info);
 	const struct klwm2m_value *v;
 	struct klwm2m_path p = { };
+	bool admin = req_admin(skb, info);
 	struct sk_buff *msg;
-	bool admin;
 	void *hdr;
 	int err;
 
@@ -514,10 +515,9 @@ int klwm2m_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!err)
 		err = parse_res_path(info, ptb, info->attrs[KLWM2M_A_VALUE_PATH], &p);
 	if (!err)
-		err = may_access(skb, info, p.oid, MAY_READ, NULL);
+		err = may_access(info, admin, p.oid, MAY_READ, NULL);
 	if (err)
 		return err;
-	admin = req_admin(skb, info);
 
 	/* Room for the largest value, allocated before the RCU section. */
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE + nla_total_size(st->max_value), GFP_KERNEL);

@@ -270,8 +270,8 @@ static int resdef_check(const struct klwm2m_resdef *rd, u32 max_value,
  *
  * Return: 0 or -EINVAL.
  */
-int klwm2m_objdef_check(const struct klwm2m_objdef *def, u32 max_value,
-			struct netlink_ext_ack *extack, int *bad_res)
+static int klwm2m_objdef_check(const struct klwm2m_objdef *def, u32 max_value,
+			       struct netlink_ext_ack *extack, int *bad_res)
 {
 	unsigned int i;
 	int err;

@@ -131,8 +131,6 @@ struct klwm2m_set {
 void klwm2m_store_init(struct klwm2m_store *st, const struct klwm2m_limits *lim);
 void klwm2m_store_destroy(struct klwm2m_store *st);
 
-int klwm2m_objdef_check(const struct klwm2m_objdef *def, u32 max_value,
-			struct netlink_ext_ack *extack, int *bad_res);
 int klwm2m_obj_define(struct klwm2m_store *st, const struct klwm2m_objdef *def,
 		      struct netlink_ext_ack *extack, int *bad_res);
 int klwm2m_obj_undefine(struct klwm2m_store *st, u16 oid, struct netlink_ext_ack *extack);

@@ -5,7 +5,6 @@
  * teardown with live data.
  */
 #include <kunit/test.h>
-#include <linux/delay.h>
 #include <linux/klwm2m.h>
 #include <linux/kthread.h>
 #include <linux/sizes.h>
@@ -540,7 +539,6 @@ static void the_budget_refuses_growth_but_not_replacement(struct kunit *test)
 /* Writers keep resources 0 and 1 of instance 0 equal; readers check it. */
 struct race {
 	struct store_ctx *ctx;
-	struct kunit *test;
 	atomic_t torn;
 	atomic_t reads;
 	int errors;
@@ -614,7 +612,7 @@ static int race_reader(void *arg)
 static void concurrent_writers_never_show_readers_half_a_batch(struct kunit *test)
 {
 	struct store_ctx *ctx = test->priv;
-	struct race r = { .ctx = ctx, .test = test };
+	struct race r = { .ctx = ctx };
 	struct task_struct *w[2], *rd[2];
 	int i;
 
