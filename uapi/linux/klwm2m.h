@@ -110,15 +110,77 @@
  *	All values land or none does (one batch); a refused value is pointed
  *	at. Errors: -ENOENT, -EINVAL, -ERANGE, -E2BIG, -ENOSPC, -EPERM.
  *
+ *	  KLWM2M_A_SET_SERVER:	NLA_U16, 1..65534, optional, admin only: the
+ *				agent writes on behalf of the LwM2M server with
+ *				this short server ID. Every resource written
+ *				must then have KLWM2M_OP_WRITE, and the events
+ *				name the server as the origin.
+ *	A value nest whose path names a multiple resource (no RINST) and that
+ *	carries no DATA clears every instance of it: followed in the same
+ *	batch by values for its instances, it replaces the resource. Entries
+ *	apply in batch order; a later one on the same path wins.
+ *
  * KLWM2M_CMD_GET: do, read permission (admin for secrets). Attribute set
  *	"value": KLWM2M_A_VALUE_PATH (OBJ, INST, RES required, RINST for a
  *	resource instance).
  *	Reply (KLWM2M_CMD_GET): KLWM2M_A_VALUE_PATH, _TYPE, _DATA as above.
- *	Errors: -ENOENT (nothing there), -EPERM.
+ *	Errors: -ENOENT (nothing there), -EISDIR (a multiple resource: dump
+ *	it), -EPERM.
+ *
+ * KLWM2M_CMD_GET: dump, read permission. Everything under a path, in ID
+ *	order. Request: KLWM2M_A_VALUE_PATH, optional: OBJ, OBJ+INST,
+ *	OBJ+INST+RES or a full resource-instance path; absent, the whole store
+ *	(objects the caller may not read are left out). A named path that does
+ *	not exist fails the request with -ENOENT before anything is sent.
+ *	One message (KLWM2M_CMD_GET) per record:
+ *	  an instance:		KLWM2M_A_VALUE_PATH (OBJ, INST) only, before
+ *				its values, so that empty instances show;
+ *	  a value:		KLWM2M_A_VALUE_PATH (OBJ, INST, RES[, RINST]),
+ *				_TYPE, _DATA, as the do reply;
+ *	  a secret value, for a reader who is not an admin: _PATH, _TYPE and
+ *				KLWM2M_A_VALUE_SECRET (NLA_FLAG), no _DATA.
+ *	Executable resources and unset resources have no record. A dump
+ *	resumes from the IDs it reached, so it never returns a record twice;
+ *	when the store changed between two of its parts, the messages after
+ *	the change carry NLM_F_DUMP_INTR: what it returned may mix states;
+ *	dump again for a consistent view.
+ *
+ * KLWM2M_CMD_OBJ_GET: do and dump, unprivileged. Attribute set "obj".
+ *	Request (do): KLWM2M_A_OBJ_ID, required. Request (dump): nothing.
+ *	Reply (KLWM2M_CMD_OBJ_GET), one per object in a dump, in ID order:
+ *	KLWM2M_A_OBJ_ID, _NAME, _VERSION, _FLAGS, _UID, _GID (the owner in the
+ *	caller's user namespace, the overflow ID when it has no mapping),
+ *	_MODE, KLWM2M_A_OBJ_INSTANCES (NLA_U32, how many instances exist), and
+ *	one KLWM2M_A_OBJ_RES nest per resource in ID order, with every "res"
+ *	attribute that applies (RANGE_* and LEN_* only when defined).
+ *	Errors: -ENOENT.
+ *
+ * Events
+ * ------
+ * Multicast group KLWM2M_MCGRP_EVENTS ("events"), per network namespace,
+ * open to any listener (events carry paths, never values). Messages are
+ * KLWM2M_CMD_EVENT, attribute set "event":
+ *	  KLWM2M_A_EVENT_KIND:	NLA_U8, enum klwm2m_event_kind
+ *	  KLWM2M_A_EVENT_PATH:	NLA_NESTED, set "path", once per path:
+ *				VALUE_CHANGED: every resource or resource
+ *				instance the batch wrote or deleted (a cleared
+ *				multiple resource as OBJ, INST, RES), in batch
+ *				order; INST_*: OBJ and INST; OBJ_*: OBJ
+ *	  KLWM2M_A_EVENT_PORTID: NLA_U32, the netlink port ID of the socket
+ *				that made the change (a process can recognise
+ *				its own changes)
+ *	  KLWM2M_A_EVENT_SERVER: NLA_U16, present when the agent made the change
+ *				on behalf of this LwM2M server (short server
+ *				ID; KLWM2M_A_SET_SERVER)
+ * One batch is one event. Events are sent after the change is committed;
+ * the order of events from concurrent writers may differ from the order of
+ * their commits. No event is built while the group has no listener. A
+ * listener that falls behind gets ENOBUFS from its socket, as with any
+ * netlink multicast: it should dump to resynchronise.
  *
  * sysfs
  * -----
- * /sys/kernel/klwm2m/version holds the module's release followed by a newline;
+ * /sys/kernel/klwm2m/ (version, the initial namespace's store as files);
  * see docs/ABI/sysfs-kernel-klwm2m.
  */
 #ifndef _UAPI_LINUX_KLWM2M_H
@@ -183,6 +245,8 @@ enum klwm2m_cmd {
 	KLWM2M_CMD_INST_DELETE,
 	KLWM2M_CMD_SET,
 	KLWM2M_CMD_GET,
+	KLWM2M_CMD_OBJ_GET,
+	KLWM2M_CMD_EVENT,		/* notification only */
 
 	__KLWM2M_CMD_MAX
 };
@@ -227,6 +291,7 @@ enum klwm2m_obj_attr {
 	KLWM2M_A_OBJ_GID,
 	KLWM2M_A_OBJ_MODE,
 	KLWM2M_A_OBJ_RES,
+	KLWM2M_A_OBJ_INSTANCES,		/* reply only */
 
 	__KLWM2M_A_OBJ_MAX
 };
@@ -266,6 +331,7 @@ enum klwm2m_path_attr {
 enum klwm2m_set_attr {
 	KLWM2M_A_SET_UNSPEC,
 	KLWM2M_A_SET_VALUE,
+	KLWM2M_A_SET_SERVER,
 
 	__KLWM2M_A_SET_MAX
 };
@@ -277,10 +343,38 @@ enum klwm2m_value_attr {
 	KLWM2M_A_VALUE_PATH,
 	KLWM2M_A_VALUE_TYPE,
 	KLWM2M_A_VALUE_DATA,
+	KLWM2M_A_VALUE_SECRET,		/* dump reply only */
 
 	__KLWM2M_A_VALUE_MAX
 };
 
 #define KLWM2M_A_VALUE_MAX (__KLWM2M_A_VALUE_MAX - 1)
+
+#define KLWM2M_MCGRP_EVENTS	"events"
+
+enum klwm2m_event_kind {
+	KLWM2M_EVENT_UNSPEC,
+	KLWM2M_EVENT_VALUE_CHANGED,
+	KLWM2M_EVENT_INST_CREATED,
+	KLWM2M_EVENT_INST_DELETED,
+	KLWM2M_EVENT_OBJ_DEFINED,
+	KLWM2M_EVENT_OBJ_UNDEFINED,
+
+	__KLWM2M_EVENT_MAX
+};
+
+#define KLWM2M_EVENT_MAX (__KLWM2M_EVENT_MAX - 1)
+
+enum klwm2m_event_attr {
+	KLWM2M_A_EVENT_UNSPEC,
+	KLWM2M_A_EVENT_KIND,
+	KLWM2M_A_EVENT_PATH,
+	KLWM2M_A_EVENT_PORTID,
+	KLWM2M_A_EVENT_SERVER,
+
+	__KLWM2M_A_EVENT_MAX
+};
+
+#define KLWM2M_A_EVENT_MAX (__KLWM2M_A_EVENT_MAX - 1)
 
 #endif /* _UAPI_LINUX_KLWM2M_H */
