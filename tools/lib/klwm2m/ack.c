@@ -10,6 +10,44 @@
 
 #include "internal.h"
 
+/* The extended ACK's TLVs between @p and @end; 0 or -EBADMSG. */
+static int parse_tlvs(const unsigned char *p, const unsigned char *end, struct klwm2m_ack *ack)
+{
+	while (end - p >= (long)sizeof(struct nlattr)) {
+		const struct nlattr *a = (const struct nlattr *)p;
+		size_t alen = a->nla_len, plen;
+		const unsigned char *data = p + NLA_HDRLEN;
+
+		if (alen < NLA_HDRLEN || alen > (size_t)(end - p))
+			return -EBADMSG;
+		plen = alen - NLA_HDRLEN;
+
+		switch (a->nla_type & NLA_TYPE_MASK) {
+		case NLMSGERR_ATTR_MSG: {
+			size_t n = strnlen((const char *)data, plen);
+
+			if (n >= sizeof(ack->msg))
+				n = sizeof(ack->msg) - 1;
+			memcpy(ack->msg, data, n);
+			ack->msg[n] = '\0';
+			break;
+		}
+		case NLMSGERR_ATTR_OFFS:
+			if (plen == sizeof(unsigned int)) {
+				unsigned int off;
+
+				memcpy(&off, data, sizeof(off));
+				ack->offset = off > 0x7fffffffU ? -1 : (int)off;
+			}
+			break;
+		default:
+			break;
+		}
+		p += NLA_ALIGN(alen);
+	}
+	return 0;
+}
+
 /**
  * klwm2m_parse_ack() - read an NLMSG_ERROR message
  * @nlh: the message, as received
@@ -56,39 +94,42 @@ int klwm2m_parse_ack(const struct nlmsghdr *nlh, size_t len, struct klwm2m_ack *
 	if (p > end)
 		return -EBADMSG;
 
-	while (end - p >= (long)sizeof(struct nlattr)) {
-		const struct nlattr *a = (const struct nlattr *)p;
-		size_t alen = a->nla_len, plen;
-		const unsigned char *data = p + NLA_HDRLEN;
+	return parse_tlvs(p, end, ack);
+}
 
-		if (alen < NLA_HDRLEN || alen > (size_t)(end - p))
-			return -EBADMSG;
-		plen = alen - NLA_HDRLEN;
+/**
+ * klwm2m_parse_done() - read the NLMSG_DONE that ends a dump
+ * @nlh: the message, as received
+ * @len: the bytes available at @nlh
+ * @ack: filled with the dump's error (0 when it completed), and the
+ *	kernel's message and offset when it gave them
+ *
+ * Return: 0 when @ack was filled, -EBADMSG otherwise.
+ */
+int klwm2m_parse_done(const struct nlmsghdr *nlh, size_t len, struct klwm2m_ack *ack)
+{
+	const unsigned char *p, *end;
+	int error;
 
-		switch (a->nla_type & NLA_TYPE_MASK) {
-		case NLMSGERR_ATTR_MSG: {
-			size_t n = strnlen((const char *)data, plen);
+	ack->error = 0;
+	ack->msg[0] = '\0';
+	ack->offset = -1;
 
-			if (n >= sizeof(ack->msg))
-				n = sizeof(ack->msg) - 1;
-			memcpy(ack->msg, data, n);
-			ack->msg[n] = '\0';
-			break;
-		}
-		case NLMSGERR_ATTR_OFFS:
-			if (plen == sizeof(unsigned int)) {
-				unsigned int off;
-
-				memcpy(&off, data, sizeof(off));
-				ack->offset = off > 0x7fffffffU ? -1 : (int)off;
-			}
-			break;
-		default:
-			break;
-		}
-		p += NLA_ALIGN(alen);
-	}
-	return 0;
+	if (len < NLMSG_HDRLEN || nlh->nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_len > len ||
+	    nlh->nlmsg_type != NLMSG_DONE)
+		return -EBADMSG;
+	/* Very old kernels sent an empty NLMSG_DONE. */
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(int))
+		return 0;
+	memcpy(&error, NLMSG_DATA(nlh), sizeof(error));
+	if (error > 0 || error < -4095)
+		return -EBADMSG;
+	ack->error = error;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return 0;
+	p = (const unsigned char *)NLMSG_DATA(nlh) + sizeof(int);
+	end = (const unsigned char *)nlh + nlh->nlmsg_len;
+	return parse_tlvs(p, end, ack);
 }
 
 /* libnl reports its own failures as NLE_* codes; everything else here is -errno. */

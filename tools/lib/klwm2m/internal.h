@@ -4,6 +4,7 @@
 #define KLWM2M_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <linux/netlink.h>
 
 #include "libklwm2m.h"
@@ -11,6 +12,13 @@
 #define KLWM2M_API __attribute__((visibility("default")))
 
 struct nl_sock;
+struct nl_msg;
+struct nlattr;
+
+/* Socket buffers asked for (the kernel caps them at net.core.[rw]mem_max). */
+#define KLWM2M_SOCKET_BUFFER	(1 << 20)
+/* What libnl reads at once; larger messages are peeked at and still taken. */
+#define KLWM2M_RECV_BUFFER	(64 * 1024)
 
 struct klwm2m {
 	struct nl_sock *sk;
@@ -31,7 +39,29 @@ struct klwm2m_ack {
 
 void klwm2m_set_last_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int klwm2m_parse_ack(const struct nlmsghdr *nlh, size_t len, struct klwm2m_ack *ack);
+int klwm2m_parse_done(const struct nlmsghdr *nlh, size_t len, struct klwm2m_ack *ack);
 int klwm2m_nle_to_errno(int nle);
+void klwm2m_clear_err(struct klwm2m *k);
+
+/* A request of @cmd with genl @flags (NLM_F_DUMP) and room for @size bytes. */
+struct nl_msg *klwm2m_new_request(struct klwm2m *k, uint8_t cmd, int flags, size_t size);
+/*
+ * Send @msg (consumed), read the reply until the ACK, hand each reply
+ * message's attributes (up to @maxattr) to @parse. 0 or -errno, the
+ * kernel's message kept on @k.
+ */
+int klwm2m_transact(struct klwm2m *k, struct nl_msg *msg, int maxattr,
+		    int (*parse)(struct nlattr **tb, const struct nlmsghdr *nlh, void *arg), void *arg);
+/* The same for a dump; *@interrupted tells whether NLM_F_DUMP_INTR was seen. */
+int klwm2m_transact_dump(struct klwm2m *k, struct nl_msg *msg, int maxattr,
+			 int (*parse)(struct nlattr **tb, const struct nlmsghdr *nlh, void *arg), void *arg, int *interrupted);
+
+/* Paths and values on the wire (store.c). */
+int klwm2m_put_path(struct nl_msg *msg, int attrtype, const struct klwm2m_path *p);
+int klwm2m_get_path(const struct nlattr *nest, struct klwm2m_path *p);
+
+/* Value helpers (text.c). */
+int klwm2m_value_set_bytes(struct klwm2m_value *v, uint8_t type, const void *data, size_t len);
 void klwm2m_set_err(struct klwm2m *k, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

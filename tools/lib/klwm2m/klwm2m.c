@@ -49,7 +49,7 @@ void klwm2m_set_err(struct klwm2m *k, const char *fmt, ...)
 	k->erroff = -1;
 }
 
-static void clear_err(struct klwm2m *k)
+void klwm2m_clear_err(struct klwm2m *k)
 {
 	k->errmsg[0] = '\0';
 	k->erroff = -1;
@@ -80,11 +80,12 @@ KLWM2M_API const char *klwm2m_strerror(int err)
 /* One exchange in flight: what the callbacks fill. */
 struct exchange {
 	struct klwm2m *k;
-	int (*parse)(struct nlattr **tb, void *arg);
+	int (*parse)(struct nlattr **tb, const struct nlmsghdr *nlh, void *arg);
 	int maxattr;
 	void *arg;
 	int error;
 	int done;
+	int interrupted;	/* a message carried NLM_F_DUMP_INTR */
 };
 
 static int on_valid(struct nl_msg *msg, void *arg)
@@ -93,17 +94,21 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	struct nlattr *tb[x->maxattr + 1];
 	int err;
 
+	/* After a failure the rest of the reply is read and dropped. */
+	if (x->error)
+		return NL_OK;
 	err = genlmsg_parse(nlmsg_hdr(msg), 0, tb, x->maxattr, NULL);
 	if (err) {
 		x->error = klwm2m_nle_to_errno(err);
 		klwm2m_set_err(x->k, "malformed reply from the kernel");
-		return NL_STOP;
+		return NL_OK;
 	}
 	if (x->parse) {
-		err = x->parse(tb, x->arg);
-		if (err && !x->error) {
+		err = x->parse(tb, nlmsg_hdr(msg), x->arg);
+		if (err) {
 			x->error = err;
-			klwm2m_set_err(x->k, "the kernel's reply lacks an attribute");
+			if (err == -EBADMSG && !x->k->errmsg[0])
+				klwm2m_set_err(x->k, "the kernel's reply lacks an attribute");
 		}
 	}
 	return NL_OK;
@@ -118,12 +123,10 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	if (klwm2m_parse_ack(nlh, nlh->nlmsg_len, &ack)) {
 		x->error = -EBADMSG;
 		klwm2m_set_err(x->k, "malformed acknowledgement from the kernel");
-	} else {
+	} else if (ack.error && !x->error) {
 		x->error = ack.error;
-		if (ack.error) {
-			snprintf(x->k->errmsg, sizeof(x->k->errmsg), "%s", ack.msg);
-			x->k->erroff = ack.offset;
-		}
+		snprintf(x->k->errmsg, sizeof(x->k->errmsg), "%s", ack.msg);
+		x->k->erroff = ack.offset;
 	}
 	x->done = 1;
 	return NL_STOP;
@@ -137,15 +140,47 @@ static int on_ack(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-/* Send @msg (consumed) and read until its acknowledgement. */
-static int transact(struct klwm2m *k, struct nl_msg *msg, int maxattr,
-		    int (*parse)(struct nlattr **, void *), void *arg)
+/* NLMSG_DONE ends a dump, and carries its error when it failed midway. */
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct exchange *x = arg;
+	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct klwm2m_ack ack;
+
+	if (klwm2m_parse_done(nlh, nlh->nlmsg_len, &ack)) {
+		if (!x->error)
+			klwm2m_set_err(x->k, "malformed end of dump from the kernel");
+		x->error = x->error ? x->error : -EBADMSG;
+	} else if (ack.error && !x->error) {
+		x->error = ack.error;
+		snprintf(x->k->errmsg, sizeof(x->k->errmsg), "%s", ack.msg);
+		x->k->erroff = ack.offset;
+	}
+	x->done = 1;
+	return NL_STOP;
+}
+
+static int on_dump_intr(struct nl_msg *msg, void *arg)
+{
+	struct exchange *x = arg;
+
+	x->interrupted = 1;
+	return NL_OK;
+}
+
+/*
+ * Send @msg (consumed) and read until its acknowledgement or, for a dump,
+ * its NLMSG_DONE. @parse sees each reply message's attributes; its first
+ * failure is returned, the rest of the reply being read and dropped.
+ */
+static int exchange(struct klwm2m *k, struct nl_msg *msg, int maxattr,
+		    int (*parse)(struct nlattr **, const struct nlmsghdr *, void *), void *arg, int *interrupted)
 {
 	struct exchange x = { .k = k, .parse = parse, .maxattr = maxattr, .arg = arg };
 	struct nl_cb *cb;
 	int err;
 
-	clear_err(k);
+	klwm2m_clear_err(k);
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
 		nlmsg_free(msg);
@@ -153,13 +188,15 @@ static int transact(struct klwm2m *k, struct nl_msg *msg, int maxattr,
 	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &x);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &x);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &x);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, &x);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &x);
 
 	err = nl_send_auto(k->sk, msg);
 	nlmsg_free(msg);
 	if (err < 0) {
-		err = klwm2m_nle_to_errno(err);
 		klwm2m_set_err(k, "sending to the kernel failed: %s", nl_geterror(err));
+		err = klwm2m_nle_to_errno(err);
 		goto out;
 	}
 	err = 0;
@@ -176,18 +213,32 @@ static int transact(struct klwm2m *k, struct nl_msg *msg, int maxattr,
 	}
 	if (!err)
 		err = x.error;
+	if (interrupted)
+		*interrupted = x.interrupted;
 out:
 	nl_cb_put(cb);
 	return err;
 }
 
-static struct nl_msg *new_request_sized(struct klwm2m *k, uint8_t cmd, size_t size)
+int klwm2m_transact(struct klwm2m *k, struct nl_msg *msg, int maxattr,
+		    int (*parse)(struct nlattr **, const struct nlmsghdr *, void *), void *arg)
+{
+	return exchange(k, msg, maxattr, parse, arg, NULL);
+}
+
+int klwm2m_transact_dump(struct klwm2m *k, struct nl_msg *msg, int maxattr,
+			 int (*parse)(struct nlattr **, const struct nlmsghdr *, void *), void *arg, int *interrupted)
+{
+	return exchange(k, msg, maxattr, parse, arg, interrupted);
+}
+
+struct nl_msg *klwm2m_new_request(struct klwm2m *k, uint8_t cmd, int flags, size_t size)
 {
 	struct nl_msg *msg = nlmsg_alloc_size(size);
 
 	if (!msg)
 		return NULL;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, k->family, 0, 0, cmd,
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, k->family, 0, flags, cmd,
 			 KLWM2M_GENL_VERSION)) {
 		nlmsg_free(msg);
 		return NULL;
@@ -197,7 +248,7 @@ static struct nl_msg *new_request_sized(struct klwm2m *k, uint8_t cmd, size_t si
 
 static struct nl_msg *new_request(struct klwm2m *k, uint8_t cmd)
 {
-	return new_request_sized(k, cmd, 4096);
+	return klwm2m_new_request(k, cmd, 0, 4096);
 }
 
 static int put_resdef(struct nl_msg *msg, const struct klwm2m_resdef *rd)
@@ -228,8 +279,8 @@ KLWM2M_API int klwm2m_define(struct klwm2m *k, const struct klwm2m_objdef *def,
 	unsigned int i;
 	int err = -EMSGSIZE;
 
-	msg = offs ? new_request_sized(k, KLWM2M_CMD_OBJ_DEFINE,
-				       1024 + (size_t)def->nres * (KLWM2M_DDF_NAME_MAX + 128)) :
+	msg = offs ? klwm2m_new_request(k, KLWM2M_CMD_OBJ_DEFINE, 0,
+					1024 + (size_t)def->nres * (KLWM2M_DDF_NAME_MAX + 128)) :
 		     NULL;
 	if (!msg) {
 		free(offs);
@@ -251,7 +302,7 @@ KLWM2M_API int klwm2m_define(struct klwm2m *k, const struct klwm2m_objdef *def,
 	}
 	offs[def->nres] = nlmsg_hdr(msg)->nlmsg_len;
 
-	err = transact(k, msg, KLWM2M_A_OBJ_MAX, NULL, NULL);
+	err = klwm2m_transact(k, msg, KLWM2M_A_OBJ_MAX, NULL, NULL);
 	/* Name the resource the kernel pointed at. */
 	for (i = 0; err && k->erroff >= 0 && i < def->nres; i++) {
 		if ((size_t)k->erroff >= offs[i] && (size_t)k->erroff < offs[i + 1]) {
@@ -272,7 +323,7 @@ err_msg:
 	return err;
 }
 
-static int parse_info(struct nlattr **tb, void *arg)
+static int parse_info(struct nlattr **tb, const struct nlmsghdr *nlh, void *arg)
 {
 	struct klwm2m_info *info = arg;
 	static const int need[] = {
@@ -302,7 +353,7 @@ KLWM2M_API int klwm2m_info(struct klwm2m *k, struct klwm2m_info *info)
 
 	if (!msg)
 		return -ENOMEM;
-	return transact(k, msg, KLWM2M_A_INFO_MAX, parse_info, info);
+	return klwm2m_transact(k, msg, KLWM2M_A_INFO_MAX, parse_info, info);
 }
 
 static int open_fail(struct klwm2m *k, int err, const char *fmt, ...)
@@ -338,6 +389,21 @@ KLWM2M_API int klwm2m_open(struct klwm2m **out)
 	if (err)
 		return open_fail(k, klwm2m_nle_to_errno(err), "cannot open a netlink socket: %s",
 				 nl_geterror(err));
+	/*
+	 * Values reach 64 KiB (max_value_size) and batches hold many: large
+	 * socket buffers (the kernel caps them at [rw]mem_max), a receive
+	 * buffer that takes a dump message at once, and peeking at each
+	 * message's size first so that a larger one is never truncated.
+	 */
+	err = nl_socket_set_buffer_size(k->sk, KLWM2M_SOCKET_BUFFER, KLWM2M_SOCKET_BUFFER);
+	if (err)
+		return open_fail(k, klwm2m_nle_to_errno(err), "cannot size the socket's buffers: %s",
+				 nl_geterror(err));
+	nl_socket_enable_msg_peek(k->sk);
+	err = nl_socket_set_msg_buf_size(k->sk, KLWM2M_RECV_BUFFER);
+	if (err)
+		return open_fail(k, klwm2m_nle_to_errno(err), "cannot size the receive buffer: %s",
+				 nl_geterror(err));
 	fd = nl_socket_get_fd(k->sk);
 	if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) ||
 	    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one)))
@@ -362,6 +428,11 @@ KLWM2M_API int klwm2m_open(struct klwm2m **out)
 				 info.abi_version, KLWM2M_ABI_VERSION);
 	*out = k;
 	return 0;
+}
+
+KLWM2M_API uint32_t klwm2m_portid(const struct klwm2m *k)
+{
+	return nl_socket_get_local_port(k->sk);
 }
 
 KLWM2M_API void klwm2m_close(struct klwm2m *k)

@@ -8,12 +8,19 @@
  * extended ACK message), and klwm2m_erroff() the byte offset of the offending
  * attribute in the request, or -1.
  *
- * Threads: a handle is not thread-safe. Use one handle per thread, or
- * serialise the calls on a handle yourself. Distinct handles are independent.
+ * Threads: a handle (struct klwm2m), a batch (struct klwm2m_batch) and an
+ * event listener (struct klwm2m_events) are not thread-safe. Use one per
+ * thread, or serialise the calls on one yourself; distinct ones are
+ * independent. A batch belongs to its handle: serialise both together.
+ * Calls that take no handle (paths, values, DDF files) are thread-safe.
+ *
+ * Paths are struct klwm2m_path, values struct klwm2m_value; both have text
+ * forms (klwm2m_path_parse(), klwm2m_value_parse() and their _format()).
  */
 #ifndef LIBKLWM2M_H
 #define LIBKLWM2M_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -125,6 +132,449 @@ int klwm2m_define(struct klwm2m *k, const struct klwm2m_objdef *def,
 
 /** klwm2m_strerror() - a short text for a -errno returned by this library. */
 const char *klwm2m_strerror(int err);
+
+/* ---------------------------------------------------------------- paths */
+
+/**
+ * struct klwm2m_path - an LwM2M path: /OID/IID/RID/RIID, or a prefix of it
+ * @oid: object ID (depth >= 1)
+ * @iid: instance ID (depth >= 2)
+ * @rid: resource ID (depth >= 3)
+ * @riid: resource-instance ID (depth 4)
+ * @depth: how many of the IDs apply, 0 ("/", everything) to 4; the IDs
+ *	past @depth are ignored
+ *
+ * IDs are 0..KLWM2M_ID_MAX (65534; 65535 is reserved by LwM2M).
+ */
+struct klwm2m_path {
+	uint16_t oid, iid, rid, riid;
+	uint8_t depth;
+};
+
+/* A resource's path, e.g. klwm2m_set_float(k, &KLWM2M_PATH_RES(3303, 0, 5700), 21.5) (C only). */
+#define KLWM2M_PATH_RES(o, i, r) \\
+	((struct klwm2m_path){ .oid = (o), .iid = (i), .rid = (r), .depth = 3 })
+
+/* Size of a buffer that holds any path's text, "/65534/65534/65534/65534" and its NUL. */
+#define KLWM2M_PATH_STRLEN 25
+
+/**
+ * klwm2m_path_parse() - read a path's text form
+ * @text: "/" (depth 0), "/3", "/3/0", "/3/0/1" or "/3/0/1/2"
+ * @path: filled on success
+ *
+ * Strict: a leading '/', decimal IDs 0..65534 without sign, spaces or
+ * superfluous leading zeros ("0" is fine, "01" is not), one '/' between them,
+ * no trailing '/' (except the root "/") and nothing after the last ID.
+ *
+ * Return: 0, or -EINVAL (with @path untouched).
+ */
+int klwm2m_path_parse(const char *text, struct klwm2m_path *path);
+
+/**
+ * klwm2m_path_format() - write a path's text form ("/3/0/1")
+ * @path: the path
+ * @buf: receives the text and a NUL
+ * @size: bytes at @buf; KLWM2M_PATH_STRLEN is always enough
+ *
+ * Return: the text's length (without the NUL); -EINVAL for a depth above 4
+ * or an ID above 65534; -ENOSPC when @size is too small.
+ */
+int klwm2m_path_format(const struct klwm2m_path *path, char *buf, size_t size);
+
+/* ---------------------------------------------------------------- values */
+
+/**
+ * struct klwm2m_value - a typed resource value
+ * @type: KLWM2M_TYPE_* (linux/klwm2m.h); selects the member of the union
+ * @i: INTEGER, and TIME (seconds since the epoch)
+ * @u: UNSIGNED
+ * @f: FLOAT (carried as the double's 64 bits on the wire)
+ * @b: BOOLEAN, 0 or 1
+ * @objlnk: OBJLNK, an object and instance ID (65535:65535 is the null link)
+ * @bytes: STRING (UTF-8, no NUL inside), OPAQUE and CORELNK (link format):
+ *	@bytes.ptr and @bytes.len. Values the library returns (klwm2m_get(),
+ *	klwm2m_value_parse()) own malloc'd bytes followed by a NUL not counted
+ *	in @bytes.len: release them with klwm2m_value_release().
+ */
+struct klwm2m_objlnk {
+	uint16_t oid, iid;
+};
+
+struct klwm2m_bytes {
+	const void *ptr;
+	size_t len;
+};
+
+struct klwm2m_value {
+	uint8_t type;
+	union {
+		int64_t i;
+		uint64_t u;
+		double f;
+		int b;
+		struct klwm2m_objlnk objlnk;
+		struct klwm2m_bytes bytes;
+	};
+};
+
+/**
+ * klwm2m_value_release() - free the bytes a value returned by the library owns
+ * @v: the value; its bytes are freed and set to NULL/0. Scalars are left
+ *	alone, so calling this on any value the library filled is always right.
+ */
+void klwm2m_value_release(struct klwm2m_value *v);
+
+/** klwm2m_type_name() - "integer", "unsigned", "float", ... or "?" for an unknown type. */
+const char *klwm2m_type_name(uint8_t type);
+
+/**
+ * klwm2m_value_text_size() - the buffer klwm2m_value_format() needs for @v
+ * @v: the value
+ *
+ * Return: a size in bytes, NUL included (at least 32 for scalars, len + 1
+ * for strings and core links, 2 * len + 1 for opaque values).
+ */
+size_t klwm2m_value_text_size(const struct klwm2m_value *v);
+
+/**
+ * klwm2m_value_format() - write a value's text form
+ * @v: the value
+ * @buf: receives the text and a NUL
+ * @size: bytes at @buf (see klwm2m_value_text_size())
+ *
+ * The text forms, the same klwm2m_value_parse() reads:
+ *   INTEGER, TIME	decimal ("-12"; time in seconds since the epoch)
+ *   UNSIGNED		decimal ("18446744073709551615")
+ *   FLOAT		"%.17g" in the C locale, which reads back to the same
+ *			double ("21.5", "1e+300", "nan", "-inf")
+ *   BOOLEAN		"true" or "false"
+ *   OBJLNK		"OID:IID" ("3:0")
+ *   STRING, CORELNK	the bytes as they are
+ *   OPAQUE		lowercase hexadecimal, two digits per byte ("00ff")
+ *
+ * Return: the text's length (without the NUL); -ENOSPC when @size is too
+ * small; -EINVAL for an unknown type or a NUL inside a string.
+ */
+int klwm2m_value_format(const struct klwm2m_value *v, char *buf, size_t size);
+
+/**
+ * klwm2m_value_parse() - read a value of type @type from its text form
+ * @type: KLWM2M_TYPE_*
+ * @text: the text, NUL-terminated (see klwm2m_value_format() for the forms)
+ * @v: filled on success; bytes are malloc'd: klwm2m_value_release() them
+ *
+ * Strict: no leading or trailing spaces, nothing after the number. Integers
+ * and times are decimal with an optional '-'; unsigned numbers decimal
+ * without a sign; floats whatever strtod() reads in the C locale (decimal,
+ * exponent, hexadecimal, "nan", "inf"); booleans "true", "false", "1" or
+ * "0"; object links "OID:IID" with both 0..65535; opaque values an even
+ * number of hexadecimal digits, either case ("" is zero bytes); strings
+ * (no NUL possible) and core links are taken as they are.
+ *
+ * Return: 0; -EINVAL when @text is not of that form; -ERANGE when a number
+ * does not fit its type; -ENOMEM.
+ */
+int klwm2m_value_parse(uint8_t type, const char *text, struct klwm2m_value *v);
+
+/* ---------------------------------------------------------------- the store */
+
+/**
+ * klwm2m_portid() - the netlink port ID of @k's socket
+ *
+ * Events name the port ID of the socket that made a change: compare it with
+ * this to recognise your own changes.
+ */
+uint32_t klwm2m_portid(const struct klwm2m *k);
+
+/**
+ * klwm2m_undefine() - remove an object's definition (needs CAP_NET_ADMIN)
+ * @k: handle
+ * @oid: the object ID
+ *
+ * Return: 0; -ENOENT (not defined); -EBUSY (instances exist: delete them
+ * first); -EPERM.
+ */
+int klwm2m_undefine(struct klwm2m *k, uint16_t oid);
+
+/**
+ * klwm2m_create() - create an object instance (an admin, or the object's owner)
+ * @k: handle
+ * @oid: the object
+ * @iid: the instance ID wanted, or -1 for the lowest free one
+ * @out_iid: receives the instance ID created; may be NULL
+ *
+ * Return: 0; -ENOENT (no such object); -EEXIST; -ENOSPC; -EPERM; -EINVAL
+ * (@iid out of 0..65534, or the object takes a single instance).
+ */
+int klwm2m_create(struct klwm2m *k, uint16_t oid, int iid, uint16_t *out_iid);
+
+/**
+ * klwm2m_delete() - delete an object instance and its values
+ * @k: handle
+ * @oid: the object
+ * @iid: the instance
+ *
+ * Return: 0; -ENOENT; -EPERM.
+ */
+int klwm2m_delete(struct klwm2m *k, uint16_t oid, uint16_t iid);
+
+/**
+ * klwm2m_set() - write one value (a batch of one)
+ * @k: handle
+ * @path: a resource (depth 3) or a resource instance (depth 4)
+ * @v: the value; its type must be the resource's
+ *
+ * Needs write permission on the object. Return: 0; -ENOENT; -EINVAL
+ * (wrong type, a path that is not a resource or resource instance); -ERANGE
+ * (outside the resource's range); -E2BIG; -ENOSPC; -EPERM.
+ */
+int klwm2m_set(struct klwm2m *k, const struct klwm2m_path *path, const struct klwm2m_value *v);
+
+/* klwm2m_set() for each type; the resource must have that type. */
+int klwm2m_set_int(struct klwm2m *k, const struct klwm2m_path *path, int64_t val);
+int klwm2m_set_uint(struct klwm2m *k, const struct klwm2m_path *path, uint64_t val);
+int klwm2m_set_float(struct klwm2m *k, const struct klwm2m_path *path, double val);
+int klwm2m_set_bool(struct klwm2m *k, const struct klwm2m_path *path, int val);
+int klwm2m_set_time(struct klwm2m *k, const struct klwm2m_path *path, int64_t val);
+int klwm2m_set_objlnk(struct klwm2m *k, const struct klwm2m_path *path, uint16_t oid,
+		      uint16_t iid);
+/* @str: NUL-terminated UTF-8 */
+int klwm2m_set_string(struct klwm2m *k, const struct klwm2m_path *path, const char *str);
+int klwm2m_set_opaque(struct klwm2m *k, const struct klwm2m_path *path, const void *data,
+		      size_t len);
+
+/*
+ * A batch: values (and deletions) written together by klwm2m_batch_commit()
+ * in one SET request, atomically: all land or none does, and listeners see
+ * one event.
+ */
+struct klwm2m_batch;
+
+/**
+ * klwm2m_batch_new() - start an empty batch on @k
+ * @k: handle, used by klwm2m_batch_commit(); it must outlive the batch
+ * @out: receives the batch, to free with klwm2m_batch_free()
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int klwm2m_batch_new(struct klwm2m *k, struct klwm2m_batch **out);
+
+/**
+ * klwm2m_batch_add() - add a value to write
+ * @b: the batch
+ * @path: a resource (depth 3) or a resource instance (depth 4)
+ * @v: the value, copied (bytes included)
+ *
+ * Entries apply in the order they were added; a later one on the same path
+ * wins. Return: 0; -EINVAL (a path of another depth, an unknown type);
+ * -ENOMEM.
+ */
+int klwm2m_batch_add(struct klwm2m_batch *b, const struct klwm2m_path *path,
+		     const struct klwm2m_value *v);
+
+/**
+ * klwm2m_batch_delete() - add a deletion
+ * @b: the batch
+ * @path: a resource instance (depth 4): delete it; or a multiple resource
+ *	(depth 3): clear all its instances, which values added after this for
+ *	its instances then replace
+ *
+ * Return: 0; -EINVAL (another depth); -ENOMEM.
+ */
+int klwm2m_batch_delete(struct klwm2m_batch *b, const struct klwm2m_path *path);
+
+/**
+ * klwm2m_batch_set_server() - write on behalf of an LwM2M server (the agent)
+ * @b: the batch
+ * @ssid: the short server ID, 1..65534; 0 to write as yourself again
+ *
+ * Needs CAP_NET_ADMIN when committed; every resource written must then be
+ * writable by servers (KLWM2M_OP_WRITE), and the event names the server.
+ *
+ * Return: 0 or -EINVAL (65535).
+ */
+int klwm2m_batch_set_server(struct klwm2m_batch *b, uint16_t ssid);
+
+/** klwm2m_batch_count() - how many entries @b holds */
+unsigned int klwm2m_batch_count(const struct klwm2m_batch *b);
+
+/**
+ * klwm2m_batch_commit() - send the batch as one SET request
+ * @b: the batch; it is kept as it is: commit it again, or free it
+ *
+ * Return: 0 when every entry landed; else -errno and nothing landed, with
+ * klwm2m_errmsg() and klwm2m_erroff() on the batch's handle telling why and
+ * klwm2m_batch_bad() which entry was refused. -EINVAL for an empty batch.
+ */
+int klwm2m_batch_commit(struct klwm2m_batch *b);
+
+/**
+ * klwm2m_batch_bad() - the entry the kernel refused in the last commit
+ *
+ * Return: its index (0 for the first klwm2m_batch_add() or _delete()), or
+ * -1 when the last commit succeeded or the kernel blamed no single entry.
+ */
+int klwm2m_batch_bad(const struct klwm2m_batch *b);
+
+/** klwm2m_batch_free() - free a batch; NULL is accepted. */
+void klwm2m_batch_free(struct klwm2m_batch *b);
+
+/**
+ * klwm2m_get() - read one value
+ * @k: handle
+ * @path: a single resource (depth 3) or a resource instance (depth 4)
+ * @out: filled on success; release its bytes with klwm2m_value_release()
+ *
+ * Needs read permission on the object (CAP_NET_ADMIN for secrets).
+ *
+ * Return: 0; -ENOENT (no value there); -EISDIR (a multiple resource: use
+ * klwm2m_dump()); -EPERM; -EINVAL (another depth); -ENOMEM.
+ */
+int klwm2m_get(struct klwm2m *k, const struct klwm2m_path *path, struct klwm2m_value *out);
+
+/*
+ * klwm2m_get() of a resource of that type; -EMEDIUMTYPE (with a message)
+ * when the resource has another type.
+ */
+int klwm2m_get_int(struct klwm2m *k, const struct klwm2m_path *path, int64_t *val);
+int klwm2m_get_uint(struct klwm2m *k, const struct klwm2m_path *path, uint64_t *val);
+int klwm2m_get_float(struct klwm2m *k, const struct klwm2m_path *path, double *val);
+int klwm2m_get_bool(struct klwm2m *k, const struct klwm2m_path *path, int *val);
+int klwm2m_get_time(struct klwm2m *k, const struct klwm2m_path *path, int64_t *val);
+int klwm2m_get_objlnk(struct klwm2m *k, const struct klwm2m_path *path, uint16_t *oid,
+		      uint16_t *iid);
+
+/* What a dump record describes. */
+enum klwm2m_record_kind {
+	KLWM2M_RECORD_INSTANCE = 1,	/* an instance (path depth 2), before its values */
+	KLWM2M_RECORD_VALUE,		/* a resource (instance) and its value */
+	KLWM2M_RECORD_SECRET,		/* a secret value the caller may not read: type only */
+};
+
+/**
+ * struct klwm2m_record - one record of klwm2m_dump()
+ * @kind: enum klwm2m_record_kind
+ * @path: depth 2 for an instance, 3 or 4 for a value
+ * @value: the value (KLWM2M_RECORD_VALUE), or only its type (SECRET);
+ *	bytes point into the received message: copy what you keep
+ */
+struct klwm2m_record {
+	int kind;
+	struct klwm2m_path path;
+	struct klwm2m_value value;
+};
+
+/**
+ * klwm2m_dump() - everything under a path, in ID order
+ * @k: handle
+ * @path: an object, instance, resource or resource instance; NULL or depth
+ *	0 for the whole store (objects the caller may not read are left out)
+ * @cb: called for each record; a non-zero return stops the delivery (the
+ *	rest of the dump is read and dropped) and is what klwm2m_dump() returns
+ * @arg: passed to @cb
+ *
+ * Return: 0; what @cb returned; -ENOENT when @path does not exist; -EPERM;
+ * -EAGAIN when the store changed during the dump (after every record was
+ * delivered; klwm2m_errmsg() says so): the records may mix states, dump
+ * again for a consistent view.
+ */
+int klwm2m_dump(struct klwm2m *k, const struct klwm2m_path *path,
+		int (*cb)(const struct klwm2m_record *rec, void *arg), void *arg);
+
+/* ---------------------------------------------------------------- object definitions */
+
+/**
+ * klwm2m_object_get() - an object's definition, owner and instance count
+ * @k: handle
+ * @oid: the object
+ * @def: receives the definition (free it with klwm2m_objdef_free()); may be NULL
+ * @owner: filled with the owner and mode; may be NULL
+ * @ninstances: receives how many instances exist; may be NULL
+ *
+ * Return: 0; -ENOENT; -ENOMEM.
+ */
+int klwm2m_object_get(struct klwm2m *k, uint16_t oid, struct klwm2m_objdef **def,
+		      struct klwm2m_owner *owner, unsigned int *ninstances);
+
+/**
+ * klwm2m_objects() - every object defined in the namespace, in ID order
+ * @k: handle
+ * @cb: called for each object with its definition (valid during the call),
+ *	owner and instance count; a non-zero return stops the delivery and
+ *	is what klwm2m_objects() returns
+ * @arg: passed to @cb
+ *
+ * Return: 0, what @cb returned, or -errno.
+ */
+int klwm2m_objects(struct klwm2m *k,
+		   int (*cb)(const struct klwm2m_objdef *def, const struct klwm2m_owner *owner,
+			     unsigned int ninstances, void *arg),
+		   void *arg);
+
+/* ---------------------------------------------------------------- events */
+
+/**
+ * struct klwm2m_event - one change in the store (one batch, one instance, one object)
+ * @kind: KLWM2M_EVENT_* (linux/klwm2m.h)
+ * @paths: the paths changed: for VALUE_CHANGED every resource or resource
+ *	instance written or deleted (a cleared multiple resource at depth 3),
+ *	in batch order; for INST_* the instance; for OBJ_* the object
+ * @npaths: how many
+ * @portid: the netlink port ID of the socket that made the change (see
+ *	klwm2m_portid())
+ * @has_server: the agent made the change for the LwM2M server @server
+ * @server: the short server ID, when @has_server
+ *
+ * Events carry paths, never values: read the values with klwm2m_get().
+ */
+struct klwm2m_event {
+	uint8_t kind;
+	unsigned int npaths;
+	const struct klwm2m_path *paths;
+	uint32_t portid;
+	int has_server;
+	uint16_t server;
+};
+
+/* A listener: its own netlink socket, in the "events" group. */
+struct klwm2m_events;
+
+/**
+ * klwm2m_events_open() - listen to the store's events in the caller's namespace
+ * @out: receives the listener, to close with klwm2m_events_close()
+ *
+ * The socket is non-blocking: wait on klwm2m_events_fd() with poll() or
+ * epoll, then call klwm2m_events_recv().
+ *
+ * Return: 0; -ENOENT when the module (or its events group) is missing;
+ * another -errno. On failure klwm2m_last_error() says why.
+ */
+int klwm2m_events_open(struct klwm2m_events **out);
+
+/** klwm2m_events_fd() - the socket to poll for POLLIN */
+int klwm2m_events_fd(const struct klwm2m_events *ev);
+
+/**
+ * klwm2m_events_recv() - deliver the pending events
+ * @ev: the listener
+ * @cb: called for each event (valid during the call); a non-zero return
+ *	stops and is returned
+ * @arg: passed to @cb
+ *
+ * Return: how many events were delivered (> 0); -EAGAIN when none was
+ * pending; -ENOBUFS when the socket overran and events were lost (those
+ * before the loss were delivered; later ones keep coming): resynchronise
+ * with klwm2m_dump(); what @cb returned; another -errno.
+ */
+int klwm2m_events_recv(struct klwm2m_events *ev,
+		       int (*cb)(const struct klwm2m_event *e, void *arg), void *arg);
+
+/** klwm2m_events_close() - stop listening; NULL is accepted. */
+void klwm2m_events_close(struct klwm2m_events *ev);
+
+/** klwm2m_event_name() - "value-changed", "instance-created", ... or "?" */
+const char *klwm2m_event_name(uint8_t kind);
 
 #ifdef __cplusplus
 }

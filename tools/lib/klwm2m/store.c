@@ -1,0 +1,640 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The store: instances, values (single writes, atomic batches, reads) and
+ * dumps, over KLWM2M_CMD_INST_*, _SET and _GET.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/klwm2m.h>
+#include <netlink/genl/genl.h>
+#include <netlink/netlink.h>
+
+#include "internal.h"
+
+int klwm2m_put_path(struct nl_msg *msg, int attrtype, const struct klwm2m_path *p)
+{
+	const uint16_t ids[] = { p->oid, p->iid, p->rid, p->riid };
+	struct nlattr *nest = nla_nest_start(msg, attrtype | NLA_F_NESTED);
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (int i = 0; i < p->depth && i < KLWM2M_PATH_DEPTH_MAX; i++)
+		if (nla_put_u16(msg, KLWM2M_A_PATH_OBJ + i, ids[i]))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* A path nest as the kernel sends it: OBJ, then INST, RES, RINST in turn. */
+int klwm2m_get_path(const struct nlattr *nest, struct klwm2m_path *p)
+{
+	struct nlattr *tb[KLWM2M_A_PATH_MAX + 1];
+	uint16_t *ids[] = { &p->oid, &p->iid, &p->rid, &p->riid };
+
+	memset(p, 0, sizeof(*p));
+	if (nla_parse_nested(tb, KLWM2M_A_PATH_MAX, (struct nlattr *)nest, NULL))
+		return -EBADMSG;
+	for (int i = 0; i < KLWM2M_PATH_DEPTH_MAX && tb[KLWM2M_A_PATH_OBJ + i]; i++) {
+		if (nla_len(tb[KLWM2M_A_PATH_OBJ + i]) != sizeof(uint16_t))
+			return -EBADMSG;
+		*ids[i] = nla_get_u16(tb[KLWM2M_A_PATH_OBJ + i]);
+		p->depth = i + 1;
+	}
+	return p->depth ? 0 : -EBADMSG;
+}
+
+static int is_bytes(uint8_t type)
+{
+	return type == KLWM2M_TYPE_STRING || type == KLWM2M_TYPE_OPAQUE ||
+	       type == KLWM2M_TYPE_CORELNK;
+}
+
+/* The DATA attribute of @v, as the uapi header lays it out. */
+static int put_data(struct nl_msg *msg, const struct klwm2m_value *v)
+{
+	uint64_t u;
+	uint32_t l;
+	uint8_t b;
+
+	switch (v->type) {
+	case KLWM2M_TYPE_INTEGER:
+	case KLWM2M_TYPE_TIME:
+	case KLWM2M_TYPE_UNSIGNED:
+		u = v->type == KLWM2M_TYPE_UNSIGNED ? v->u : (uint64_t)v->i;
+		return nla_put(msg, KLWM2M_A_VALUE_DATA, sizeof(u), &u) ? -EMSGSIZE : 0;
+	case KLWM2M_TYPE_FLOAT:
+		memcpy(&u, &v->f, sizeof(u));
+		return nla_put(msg, KLWM2M_A_VALUE_DATA, sizeof(u), &u) ? -EMSGSIZE : 0;
+	case KLWM2M_TYPE_BOOLEAN:
+		b = !!v->b;
+		return nla_put(msg, KLWM2M_A_VALUE_DATA, sizeof(b), &b) ? -EMSGSIZE : 0;
+	case KLWM2M_TYPE_OBJLNK:
+		l = (uint32_t)v->objlnk.oid << 16 | v->objlnk.iid;
+		return nla_put(msg, KLWM2M_A_VALUE_DATA, sizeof(l), &l) ? -EMSGSIZE : 0;
+	case KLWM2M_TYPE_STRING:
+	case KLWM2M_TYPE_OPAQUE:
+	case KLWM2M_TYPE_CORELNK:
+		if (v->bytes.len > INT32_MAX)
+			return -E2BIG;
+		return nla_put(msg, KLWM2M_A_VALUE_DATA, (int)v->bytes.len, v->bytes.ptr) ?
+		       -EMSGSIZE : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * A value from the attributes of a GET reply or dump record. With @copy the
+ * bytes are malloc'd (klwm2m_value_release()), else they point into the
+ * message.
+ */
+static int get_value(struct nlattr **tb, struct klwm2m_value *v, int copy)
+{
+	const struct nlattr *d = tb[KLWM2M_A_VALUE_DATA];
+	uint8_t type;
+	size_t len;
+	uint64_t u;
+	uint32_t l;
+
+	if (!tb[KLWM2M_A_VALUE_TYPE] || !d)
+		return -EBADMSG;
+	type = nla_get_u8(tb[KLWM2M_A_VALUE_TYPE]);
+	len = (size_t)nla_len(d);
+	memset(v, 0, sizeof(*v));
+	v->type = type;
+	switch (type) {
+	case KLWM2M_TYPE_INTEGER:
+	case KLWM2M_TYPE_TIME:
+	case KLWM2M_TYPE_UNSIGNED:
+	case KLWM2M_TYPE_FLOAT:
+		if (len != sizeof(u))
+			return -EBADMSG;
+		memcpy(&u, nla_data(d), sizeof(u));
+		if (type == KLWM2M_TYPE_FLOAT)
+			memcpy(&v->f, &u, sizeof(u));
+		else
+			v->u = u;	/* i shares the bits */
+		return 0;
+	case KLWM2M_TYPE_BOOLEAN:
+		if (len != 1)
+			return -EBADMSG;
+		v->b = !!*(const uint8_t *)nla_data(d);
+		return 0;
+	case KLWM2M_TYPE_OBJLNK:
+		if (len != sizeof(l))
+			return -EBADMSG;
+		memcpy(&l, nla_data(d), sizeof(l));
+		v->objlnk.oid = l >> 16;
+		v->objlnk.iid = l & 0xffff;
+		return 0;
+	case KLWM2M_TYPE_STRING:
+	case KLWM2M_TYPE_OPAQUE:
+	case KLWM2M_TYPE_CORELNK:
+		if (copy)
+			return klwm2m_value_set_bytes(v, type, nla_data(d), len);
+		v->bytes.ptr = nla_data(d);
+		v->bytes.len = len;
+		return 0;
+	default:
+		return -EBADMSG;
+	}
+}
+
+/* ---------------------------------------------------------------- instances */
+
+KLWM2M_API int klwm2m_undefine(struct klwm2m *k, uint16_t oid)
+{
+	struct nl_msg *msg = klwm2m_new_request(k, KLWM2M_CMD_OBJ_UNDEFINE, 0, 256);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u16(msg, KLWM2M_A_OBJ_ID, oid)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return klwm2m_transact(k, msg, KLWM2M_A_OBJ_MAX, NULL, NULL);
+}
+
+static int parse_created(struct nlattr **tb, const struct nlmsghdr *nlh, void *arg)
+{
+	uint16_t *iid = arg;
+
+	if (!tb[KLWM2M_A_PATH_INST])
+		return -EBADMSG;
+	*iid = nla_get_u16(tb[KLWM2M_A_PATH_INST]);
+	return 0;
+}
+
+KLWM2M_API int klwm2m_create(struct klwm2m *k, uint16_t oid, int iid, uint16_t *out_iid)
+{
+	struct nl_msg *msg;
+	uint16_t got = 0;
+	int err;
+
+	if (iid < -1 || iid > KLWM2M_ID_MAX) {
+		klwm2m_set_err(k, "instance ID %d is not in 0..%d", iid, KLWM2M_ID_MAX);
+		return -EINVAL;
+	}
+	msg = klwm2m_new_request(k, KLWM2M_CMD_INST_CREATE, 0, 256);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u16(msg, KLWM2M_A_PATH_OBJ, oid) ||
+	    (iid >= 0 && nla_put_u16(msg, KLWM2M_A_PATH_INST, (uint16_t)iid))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	err = klwm2m_transact(k, msg, KLWM2M_A_PATH_MAX, parse_created, &got);
+	if (!err && out_iid)
+		*out_iid = got;
+	return err;
+}
+
+KLWM2M_API int klwm2m_delete(struct klwm2m *k, uint16_t oid, uint16_t iid)
+{
+	struct nl_msg *msg = klwm2m_new_request(k, KLWM2M_CMD_INST_DELETE, 0, 256);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u16(msg, KLWM2M_A_PATH_OBJ, oid) || nla_put_u16(msg, KLWM2M_A_PATH_INST, iid)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return klwm2m_transact(k, msg, KLWM2M_A_PATH_MAX, NULL, NULL);
+}
+
+/* ---------------------------------------------------------------- batches */
+
+struct entry {
+	struct klwm2m_path path;
+	int del;			/* a deletion (depth 4) or a clear (depth 3) */
+	struct klwm2m_value v;		/* bytes owned by the batch */
+};
+
+struct klwm2m_batch {
+	struct klwm2m *k;
+	struct entry *e;
+	unsigned int n, cap;
+	int has_server;
+	uint16_t server;
+	int bad;
+};
+
+/* A path a value may be written at: a resource or a resource instance. */
+static int check_path(struct klwm2m *k, const struct klwm2m_path *p)
+{
+	if (p->depth == 3 || p->depth == 4)
+		return 0;
+	if (k)
+		klwm2m_set_err(k, "a value is written at a resource or resource instance path");
+	return -EINVAL;
+}
+
+/* One SET request for @e[0..@n), and the entry the kernel blamed in *@bad. */
+static int commit(struct klwm2m *k, const struct entry *e, unsigned int n, int has_server,
+		  uint16_t server, int *bad)
+{
+	size_t *offs, size = 256 + (size_t)n * 96, b;
+	struct nl_msg *msg;
+	unsigned int i;
+	int err = -EMSGSIZE;
+
+	*bad = -1;
+	if (!n) {
+		klwm2m_set_err(k, "an empty batch");
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		b = e[i].del || !is_bytes(e[i].v.type) ? 0 : e[i].v.bytes.len;
+		size += b + 8;
+	}
+	offs = calloc(n + 1, sizeof(*offs));
+	msg = offs ? klwm2m_new_request(k, KLWM2M_CMD_SET, 0, size) : NULL;
+	if (!msg) {
+		free(offs);
+		return -ENOMEM;
+	}
+	if (has_server && nla_put_u16(msg, KLWM2M_A_SET_SERVER, server))
+		goto fail;
+	for (i = 0; i < n; i++) {
+		struct nlattr *nest;
+
+		offs[i] = nlmsg_hdr(msg)->nlmsg_len;
+		nest = nla_nest_start(msg, KLWM2M_A_SET_VALUE | NLA_F_NESTED);
+		if (!nest || klwm2m_put_path(msg, KLWM2M_A_VALUE_PATH, &e[i].path))
+			goto fail;
+		if (!e[i].del) {
+			if (nla_put_u8(msg, KLWM2M_A_VALUE_TYPE, e[i].v.type))
+				goto fail;
+			err = put_data(msg, &e[i].v);
+			if (err)
+				goto fail;
+		}
+		nla_nest_end(msg, nest);
+	}
+	offs[n] = nlmsg_hdr(msg)->nlmsg_len;
+
+	err = klwm2m_transact(k, msg, KLWM2M_A_SET_MAX, NULL, NULL);
+	for (i = 0; err && k->erroff >= 0 && i < n; i++)
+		if ((size_t)k->erroff >= offs[i] && (size_t)k->erroff < offs[i + 1])
+			*bad = (int)i;
+	free(offs);
+	return err;
+
+fail:
+	nlmsg_free(msg);
+	free(offs);
+	if (err == -EINVAL)
+		klwm2m_set_err(k, "entry %u has an unknown type", i);
+	else
+		klwm2m_set_err(k, "the batch does not fit in one message");
+	*bad = (int)i;
+	return err;
+}
+
+KLWM2M_API int klwm2m_set(struct klwm2m *k, const struct klwm2m_path *path,
+			  const struct klwm2m_value *v)
+{
+	struct entry e = { .path = *path, .v = *v };
+	int bad;
+
+	klwm2m_clear_err(k);
+	if (check_path(k, path))
+		return -EINVAL;
+	return commit(k, &e, 1, 0, 0, &bad);
+}
+
+KLWM2M_API int klwm2m_set_int(struct klwm2m *k, const struct klwm2m_path *path, int64_t val)
+{
+	struct klwm2m_value v = { .type = KLWM2M_TYPE_INTEGER, .i = val };
+
+	return klwm2m_set(k, path, &v);
+}
+
+KLWM2M_API int klwm2m_set_uint(struct klwm2m *k, const struct klwm2m_path *path, uint64_t val)
+{
+	struct klwm2m_value v = { .type = KLWM2M_TYPE_UNSIGNED, .u = val };
+
+	return klwm2m_set(k, path, &v);
+}
+
+KLWM2M_API int klwm2m_set_float(struct klwm2m *k, const struct klwm2m_path *path, double val)
+{
+	struct klwm2m_value v = { .type = KLWM2M_TYPE_FLOAT, .f = val };
+
+	return klwm2m_set(k, path, &v);
+}
+
+KLWM2M_API int klwm2m_set_bool(struct klwm2m *k, const struct klwm2m_path *path, int val)
+{
+	struct klwm2m_value v = { .type = KLWM2M_TYPE_BOOLEAN, .b = !!val };
+
+	return klwm2m_set(k, path, &v);
+}
+
+KLWM2M_API int klwm2m_set_time(struct klwm2m *k, const struct klwm2m_path *path, int64_t val)
+{
+	struct klwm2m_value v = { .type = KLWM2M_TYPE_TIME, .i = val };
+
+	return klwm2m_set(k, path, &v);
+}
+
+KLWM2M_API int klwm2m_set_objlnk(struct klwm2m *k, const struct klwm2m_path *path,
+				 uint16_t oid, uint16_t iid)
+{
+	struct klwm2m_value v = { .type = KLWM2M_TYPE_OBJLNK, .objlnk = { oid, iid } };
+
+	return klwm2m_set(k, path, &v);
+}
+
+KLWM2M_API int klwm2m_set_string(struct klwm2m *k, const struct klwm2m_path *path,
+				 const char *str)
+{
+	struct klwm2m_value v = { .type = KLWM2M_TYPE_STRING,
+				  .bytes = { .ptr = str, .len = strlen(str) } };
+
+	return klwm2m_set(k, path, &v);
+}
+
+KLWM2M_API int klwm2m_set_opaque(struct klwm2m *k, const struct klwm2m_path *path,
+				 const void *data, size_t len)
+{
+	struct klwm2m_value v = { .type = KLWM2M_TYPE_OPAQUE, .bytes = { .ptr = data, .len = len } };
+
+	return klwm2m_set(k, path, &v);
+}
+
+KLWM2M_API int klwm2m_batch_new(struct klwm2m *k, struct klwm2m_batch **out)
+{
+	struct klwm2m_batch *b = calloc(1, sizeof(*b));
+
+	*out = b;
+	if (!b)
+		return -ENOMEM;
+	b->k = k;
+	b->bad = -1;
+	return 0;
+}
+
+static struct entry *batch_push(struct klwm2m_batch *b)
+{
+	if (b->n == b->cap) {
+		unsigned int cap = b->cap ? 2 * b->cap : 16;
+		struct entry *e = reallocarray(b->e, cap, sizeof(*e));
+
+		if (!e)
+			return NULL;
+		b->e = e;
+		b->cap = cap;
+	}
+	memset(&b->e[b->n], 0, sizeof(b->e[b->n]));
+	return &b->e[b->n];
+}
+
+KLWM2M_API int klwm2m_batch_add(struct klwm2m_batch *b, const struct klwm2m_path *path,
+				const struct klwm2m_value *v)
+{
+	struct entry *e;
+	int err;
+
+	if (check_path(NULL, path) || v->type == KLWM2M_TYPE_UNSPEC ||
+	    v->type > KLWM2M_TYPE_MAX || v->type == KLWM2M_TYPE_NONE)
+		return -EINVAL;
+	e = batch_push(b);
+	if (!e)
+		return -ENOMEM;
+	e->path = *path;
+	if (is_bytes(v->type)) {
+		err = klwm2m_value_set_bytes(&e->v, v->type, v->bytes.ptr, v->bytes.len);
+		if (err)
+			return err;
+	} else {
+		e->v = *v;
+	}
+	b->n++;
+	return 0;
+}
+
+KLWM2M_API int klwm2m_batch_delete(struct klwm2m_batch *b, const struct klwm2m_path *path)
+{
+	struct entry *e;
+
+	if (check_path(NULL, path))
+		return -EINVAL;
+	e = batch_push(b);
+	if (!e)
+		return -ENOMEM;
+	e->path = *path;
+	e->del = 1;
+	b->n++;
+	return 0;
+}
+
+KLWM2M_API int klwm2m_batch_set_server(struct klwm2m_batch *b, uint16_t ssid)
+{
+	if (ssid > KLWM2M_ID_MAX)
+		return -EINVAL;
+	b->has_server = ssid != 0;
+	b->server = ssid;
+	return 0;
+}
+
+KLWM2M_API unsigned int klwm2m_batch_count(const struct klwm2m_batch *b)
+{
+	return b->n;
+}
+
+KLWM2M_API int klwm2m_batch_commit(struct klwm2m_batch *b)
+{
+	return commit(b->k, b->e, b->n, b->has_server, b->server, &b->bad);
+}
+
+KLWM2M_API int klwm2m_batch_bad(const struct klwm2m_batch *b)
+{
+	return b->bad;
+}
+
+KLWM2M_API void klwm2m_batch_free(struct klwm2m_batch *b)
+{
+	if (!b)
+		return;
+	for (unsigned int i = 0; i < b->n; i++)
+		if (!b->e[i].del)
+			klwm2m_value_release(&b->e[i].v);
+	free(b->e);
+	free(b);
+}
+
+/* ---------------------------------------------------------------- reads */
+
+static int parse_get(struct nlattr **tb, const struct nlmsghdr *nlh, void *arg)
+{
+	return get_value(tb, arg, 1);
+}
+
+KLWM2M_API int klwm2m_get(struct klwm2m *k, const struct klwm2m_path *path,
+			  struct klwm2m_value *out)
+{
+	struct klwm2m_value v = { 0 };
+	struct nl_msg *msg;
+	int err;
+
+	klwm2m_clear_err(k);
+	if (path->depth != 3 && path->depth != 4) {
+		klwm2m_set_err(k, "a value is read at a resource or resource instance path");
+		return -EINVAL;
+	}
+	msg = klwm2m_new_request(k, KLWM2M_CMD_GET, 0, 256);
+	if (!msg)
+		return -ENOMEM;
+	if (klwm2m_put_path(msg, KLWM2M_A_VALUE_PATH, path)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	err = klwm2m_transact(k, msg, KLWM2M_A_VALUE_MAX, parse_get, &v);
+	if (err) {
+		klwm2m_value_release(&v);
+		return err;
+	}
+	*out = v;
+	return 0;
+}
+
+/* klwm2m_get() of a scalar of @type. */
+static int get_typed(struct klwm2m *k, const struct klwm2m_path *path, uint8_t type,
+		     struct klwm2m_value *v)
+{
+	int err = klwm2m_get(k, path, v);
+
+	if (err)
+		return err;
+	if (v->type != type) {
+		klwm2m_set_err(k, "the resource holds a %s, not a %s", klwm2m_type_name(v->type),
+			       klwm2m_type_name(type));
+		klwm2m_value_release(v);
+		return -EMEDIUMTYPE;
+	}
+	return 0;
+}
+
+KLWM2M_API int klwm2m_get_int(struct klwm2m *k, const struct klwm2m_path *path, int64_t *val)
+{
+	struct klwm2m_value v;
+	int err = get_typed(k, path, KLWM2M_TYPE_INTEGER, &v);
+
+	if (!err)
+		*val = v.i;
+	return err;
+}
+
+KLWM2M_API int klwm2m_get_uint(struct klwm2m *k, const struct klwm2m_path *path, uint64_t *val)
+{
+	struct klwm2m_value v;
+	int err = get_typed(k, path, KLWM2M_TYPE_UNSIGNED, &v);
+
+	if (!err)
+		*val = v.u;
+	return err;
+}
+
+KLWM2M_API int klwm2m_get_float(struct klwm2m *k, const struct klwm2m_path *path, double *val)
+{
+	struct klwm2m_value v;
+	int err = get_typed(k, path, KLWM2M_TYPE_FLOAT, &v);
+
+	if (!err)
+		*val = v.f;
+	return err;
+}
+
+KLWM2M_API int klwm2m_get_bool(struct klwm2m *k, const struct klwm2m_path *path, int *val)
+{
+	struct klwm2m_value v;
+	int err = get_typed(k, path, KLWM2M_TYPE_BOOLEAN, &v);
+
+	if (!err)
+		*val = v.b;
+	return err;
+}
+
+KLWM2M_API int klwm2m_get_time(struct klwm2m *k, const struct klwm2m_path *path, int64_t *val)
+{
+	struct klwm2m_value v;
+	int err = get_typed(k, path, KLWM2M_TYPE_TIME, &v);
+
+	if (!err)
+		*val = v.i;
+	return err;
+}
+
+KLWM2M_API int klwm2m_get_objlnk(struct klwm2m *k, const struct klwm2m_path *path,
+				 uint16_t *oid, uint16_t *iid)
+{
+	struct klwm2m_value v;
+	int err = get_typed(k, path, KLWM2M_TYPE_OBJLNK, &v);
+
+	if (!err) {
+		*oid = v.objlnk.oid;
+		*iid = v.objlnk.iid;
+	}
+	return err;
+}
+
+/* ---------------------------------------------------------------- dumps */
+
+struct dump_ctx {
+	int (*cb)(const struct klwm2m_record *rec, void *arg);
+	void *arg;
+};
+
+static int parse_record(struct nlattr **tb, const struct nlmsghdr *nlh, void *arg)
+{
+	struct dump_ctx *d = arg;
+	struct klwm2m_record rec = { 0 };
+	int err;
+
+	if (!tb[KLWM2M_A_VALUE_PATH] || klwm2m_get_path(tb[KLWM2M_A_VALUE_PATH], &rec.path))
+		return -EBADMSG;
+	if (tb[KLWM2M_A_VALUE_SECRET]) {
+		if (!tb[KLWM2M_A_VALUE_TYPE])
+			return -EBADMSG;
+		rec.kind = KLWM2M_RECORD_SECRET;
+		rec.value.type = nla_get_u8(tb[KLWM2M_A_VALUE_TYPE]);
+	} else if (!tb[KLWM2M_A_VALUE_TYPE] && rec.path.depth == 2) {
+		rec.kind = KLWM2M_RECORD_INSTANCE;
+	} else {
+		rec.kind = KLWM2M_RECORD_VALUE;
+		err = get_value(tb, &rec.value, 0);
+		if (err)
+			return err;
+	}
+	return d->cb(&rec, d->arg);
+}
+
+KLWM2M_API int klwm2m_dump(struct klwm2m *k, const struct klwm2m_path *path,
+			   int (*cb)(const struct klwm2m_record *rec, void *arg), void *arg)
+{
+	struct dump_ctx d = { .cb = cb, .arg = arg };
+	struct nl_msg *msg;
+	int err, intr = 0;
+
+	klwm2m_clear_err(k);
+	if (path && path->depth > KLWM2M_PATH_DEPTH_MAX) {
+		klwm2m_set_err(k, "a path has at most %d levels", KLWM2M_PATH_DEPTH_MAX);
+		return -EINVAL;
+	}
+	msg = klwm2m_new_request(k, KLWM2M_CMD_GET, NLM_F_DUMP, 256);
+	if (!msg)
+		return -ENOMEM;
+	if (path && path->depth && klwm2m_put_path(msg, KLWM2M_A_VALUE_PATH, path)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	err = klwm2m_transact_dump(k, msg, KLWM2M_A_VALUE_MAX, parse_record, &d, &intr);
+	if (!err && intr) {
+		klwm2m_set_err(k, "the dump was interrupted by concurrent changes: "
+			       "the records may mix states; dump again");
+		return -EAGAIN;
+	}
+	return err;
+}
