@@ -37,7 +37,7 @@ $(BUILD)/selftests/%: tests/selftests/%.c tests/selftests/genl.c tests/selftests
 	$(CC) $(SELFTEST_CFLAGS) -o $@ $< tests/selftests/genl.c
 
 # ---- host-side unit tests (cmocka), with ASan and UBSan
-HOST_TESTS := test_ack test_ddf
+HOST_TESTS := test_ack test_ddf test_text
 HOST_TEST_BINS := $(HOST_TESTS:%=$(BUILD)/host/%)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -50,6 +50,11 @@ $(BUILD)/host/test_ddf: tests/host/test_ddf.c $(LIB_SRCS) tools/lib/klwm2m/inter
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN) -o $@ tests/host/test_ddf.c \
 		$(LIB_SRCS) $(NL_LIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/host/test_text: tests/host/test_text.c tools/lib/klwm2m/text.c tools/lib/klwm2m/internal.h tools/lib/klwm2m/include/libklwm2m.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN) -o $@ tests/host/test_text.c \
+		tools/lib/klwm2m/text.c -lm $(shell pkg-config --libs cmocka)
 
 # The registry of public LwM2M objects lives beside the repository (shared/).
 KLWM2M_REGISTRY ?= $(abspath $(TOP)/../shared/lwm2m-registry)
