@@ -9,20 +9,22 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <json-c/json.h>
+#include <linux/klwm2m.h>
 
-#include "libklwm2m.h"
+#include "ctl.h"
 
-enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNAVAILABLE = 3 };
-
-static int json_output;
+int json_output;
 
 static const char usage_text[] =
 "Usage: klwm2mctl [-j] COMMAND [ARGS]\n"
+"\n"
+"Paths are /OID, /OID/IID, /OID/IID/RID or /OID/IID/RID/RIID (IDs 0..65534).\n"
 "\n"
 "Commands:\n"
 "  info        the module's version, ABI and limits, and this namespace's usage\n"
@@ -30,21 +32,58 @@ static const char usage_text[] =
 "              define objects from OMA DDF files (needs CAP_NET_ADMIN); every\n"
 "              file is tried, each result printed, and the exit status is 1\n"
 "              when any was refused\n"
+"  undefine OID\n"
+"              remove an object's definition (refused while instances exist)\n"
+"  objects [OID]\n"
+"              the objects defined: ID, name, version, instances, owner, mode;\n"
+"              with OID, that object's resources (as show)\n"
+"  show OID    an object's definition and its resources\n"
+"  create PATH create an instance: /OID/IID, or /OID for the lowest free ID;\n"
+"              prints the new instance's path\n"
+"  delete PATH delete an instance (/OID/IID), a resource instance\n"
+"              (/OID/IID/RID/RIID), or every instance of a multiple resource\n"
+"              (/OID/IID/RID)\n"
+"  set PATH VALUE [PATH VALUE...]\n"
+"              write values in one atomic batch: all land or none does. VALUE\n"
+"              is read as the resource's type: integer, unsigned and time in\n"
+"              decimal (time in seconds since the epoch), float as C reads it,\n"
+"              boolean true/false (or 1/0), objlnk OID:IID, string and corelnk\n"
+"              as they are, opaque in hexadecimal. VALUE --delete deletes the\n"
+"              resource instance at PATH, or clears the multiple resource at\n"
+"              PATH (values for its instances after it then replace it)\n"
+"  get PATH    a resource's or resource instance's value; for an object, an\n"
+"              instance or a multiple resource, everything under it (as dump)\n"
+"  dump [PATH] every instance and value under PATH (default: the whole store),\n"
+"              one per line: PATH, or PATH TYPE VALUE; secrets show as <secret>\n"
+"  monitor     print the store's events until SIGINT or SIGTERM, one per line:\n"
+"              KIND PATH... portid PORTID [server SSID]\n"
 "\n"
 "Options:\n"
-"  -j, --json     print JSON instead of text\n"
+"  -j, --json     print JSON instead of text (monitor: one object per line)\n"
 "  -h, --help     show this help\n"
 "  -V, --version  show the tool's version\n"
 "\n"
 "Examples:\n"
 "  klwm2mctl info\n"
-"  klwm2mctl define --owner 0:sensors --mode 0664 3303.xml\n"
+"  klwm2mctl define --owner 0:998 --mode 0664 3303.xml\n"
+"  klwm2mctl objects\n"
+"  klwm2mctl show 3303\n"
+"  klwm2mctl create /3303            # prints /3303/0\n"
+"  klwm2mctl set /3303/0/5700 21.5 /3303/0/5701 Cel\n"
+"  klwm2mctl set /3/0/7 --delete /3/0/7/0 3800 /3/0/7/1 5000\n"
+"  klwm2mctl set /3/0/7/1 --delete\n"
+"  klwm2mctl get /3303/0/5700        # prints 21.5\n"
+"  klwm2mctl -j dump /3303 | jq '.[] | select(.kind == \"value\")'\n"
+"  klwm2mctl delete /3303/0\n"
+"  klwm2mctl undefine 3303\n"
+"  klwm2mctl -j monitor\n"
 "  klwm2mctl -j info | jq .store_budget\n"
 "\n"
-"Exit status: 0 success, 1 the kernel refused the request, 2 bad usage,\n"
+"Exit status: 0 success, 1 the kernel refused the request (its message is\n"
+"printed), 2 bad usage (including a value that does not read as its type),\n"
 "3 klwm2m not available (module not loaded or another ABI).\n";
 
-static int kernel_failed(struct klwm2m *k, const char *what, int err)
+int kernel_failed(struct klwm2m *k, const char *what, int err)
 {
 	const char *msg = klwm2m_errmsg(k);
 
@@ -56,11 +95,74 @@ static int kernel_failed(struct klwm2m *k, const char *what, int err)
 	return EXIT_REFUSED;
 }
 
-static void print_json(struct json_object *o)
+void print_json(struct json_object *o)
 {
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 					       JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
+}
+
+int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("klwm2mctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+int parse_path_arg(const char *text, unsigned int depths, struct klwm2m_path *p)
+{
+	if (klwm2m_path_parse(text, p))
+		return usage_error("\"%s\" is not a path (/OID[/IID[/RID[/RIID]]], IDs 0..%d)",
+				   text, KLWM2M_ID_MAX);
+	if (!(depths & (1U << p->depth)))
+		return usage_error("%s: not a path this command takes (see --help)", text);
+	return 0;
+}
+
+char *value_text(const struct klwm2m_value *v)
+{
+	size_t size = klwm2m_value_text_size(v);
+	char *buf = malloc(size);
+
+	if (buf && klwm2m_value_format(v, buf, size) < 0) {
+		/* A string with a NUL inside: show what precedes it. */
+		snprintf(buf, size, "%s", v->type == KLWM2M_TYPE_STRING ? (const char *)v->bytes.ptr : "?");
+	}
+	return buf;
+}
+
+struct json_object *json_value(const struct klwm2m_value *v)
+{
+	struct json_object *o;
+	char *t;
+
+	switch (v->type) {
+	case KLWM2M_TYPE_INTEGER:
+	case KLWM2M_TYPE_TIME:
+		return json_object_new_int64(v->i);
+	case KLWM2M_TYPE_UNSIGNED:
+		return json_object_new_uint64(v->u);
+	case KLWM2M_TYPE_FLOAT:
+		if (v->f == v->f && v->f - v->f == 0)	/* finite: JSON has no NaN or Inf */
+			return json_object_new_double(v->f);
+		break;
+	case KLWM2M_TYPE_BOOLEAN:
+		return json_object_new_boolean(v->b);
+	case KLWM2M_TYPE_STRING:
+	case KLWM2M_TYPE_CORELNK:
+		return json_object_new_string_len(v->bytes.ptr, (int)v->bytes.len);
+	default:
+		break;
+	}
+	t = value_text(v);
+	o = json_object_new_string(t ? t : "");
+	free(t);
+	return o;
 }
 
 static int cmd_info(struct klwm2m *k, int argc, char **argv)
@@ -199,6 +301,15 @@ static const struct command {
 } commands[] = {
 	{ "info", cmd_info },
 	{ "define", cmd_define },
+	{ "undefine", cmd_undefine },
+	{ "objects", cmd_objects },
+	{ "show", cmd_show },
+	{ "create", cmd_create },
+	{ "delete", cmd_delete },
+	{ "set", cmd_set },
+	{ "get", cmd_get },
+	{ "dump", cmd_dump },
+	{ "monitor", cmd_monitor },
 };
 
 int main(int argc, char **argv)
