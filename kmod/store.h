@@ -101,6 +101,10 @@ struct klwm2m_store {
 	seqcount_mutex_t seq;	/* bumped around each batch's commit */
 	struct xarray objs;
 	u64 used;		/* bytes accounted, under lock; READ_ONCE() elsewhere */
+	/* Counts, under lock; READ_ONCE() elsewhere. */
+	u32 nobjs;
+	u32 ninsts;
+	u64 nvalues;		/* single resources and resource instances holding a value */
 	u64 budget;
 	u32 max_value;
 	u32 gen;		/* bumped by every committed change, for dumps */
@@ -114,8 +118,8 @@ struct klwm2m_path {
 /*
  * One entry of a batch. A value at depth 3 sets a single resource; at depth
  * 4 one instance of a multiple resource; no value at depth 4 deletes that
- * resource instance. (Clearing a whole multiple resource, for a replace, is
- * refused with -EOPNOTSUPP for now.)
+ * resource instance; no value at depth 3 on a multiple resource clears all
+ * its instances (a replace is a clear followed by the new instances).
  */
 struct klwm2m_set {
 	struct klwm2m_path path;
