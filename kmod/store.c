@@ -597,6 +597,7 @@ int klwm2m_inst_create(struct klwm2m_store *st, u16 oid, int iid,
 		goto err_unlock;
 	}
 	inst->id = id;
+	count(st, &obj->ninsts, 1);
 	count(st, &st->ninsts, 1);
 	changed(st);
 	mutex_unlock(&st->lock);
@@ -675,6 +676,7 @@ int klwm2m_inst_delete(struct klwm2m_store *st, u16 oid, u16 iid,
 		err = -ENOENT;
 	} else {
 		uncharge(st, inst_clear(st, inst, &obj->def));
+		count(st, &obj->ninsts, -1);
 		changed(st);
 		kfree_rcu(inst, rcu);
 	}
@@ -932,6 +934,8 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 			continue;
 		}
 		xa = slot_xa(op, &t[i]);
+		if (op->val && op->val->len > st->longest)
+			WRITE_ONCE(st->longest, op->val->len);
 		if (op->val)
 			op->old = xa_store(xa, slot_index(op), op->val, GFP_NOWAIT);
 		else
@@ -970,6 +974,12 @@ out_free:
 	kvfree(idx);
 	kvfree(t);
 	return err;
+}
+
+/* The generation: changes with every committed change (never 0). */
+u32 klwm2m_store_gen(const struct klwm2m_store *st)
+{
+	return READ_ONCE(st->gen);
 }
 
 /**

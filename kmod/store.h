@@ -93,6 +93,7 @@ struct klwm2m_inst {
 struct klwm2m_obj {
 	struct rcu_head rcu;
 	struct xarray insts;
+	u32 ninsts;			/* under the store's lock; READ_ONCE() elsewhere */
 	struct klwm2m_objdef def;	/* names and resources live after this struct */
 };
 
@@ -105,6 +106,7 @@ struct klwm2m_store {
 	u32 nobjs;
 	u32 ninsts;
 	u64 nvalues;		/* single resources and resource instances holding a value */
+	u32 longest;		/* the longest value ever stored, in bytes (sizes dumps) */
 	u64 budget;
 	u32 max_value;
 	u32 gen;		/* bumped by every committed change, for dumps */
@@ -152,6 +154,7 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 		     unsigned int flags, struct netlink_ext_ack *extack, int *bad);
 
 const struct klwm2m_resdef *klwm2m_resdef_find(const struct klwm2m_objdef *def, u16 rid);
+u32 klwm2m_store_gen(const struct klwm2m_store *st);
 const struct klwm2m_value *klwm2m_store_get_rcu(struct klwm2m_store *st,
 						const struct klwm2m_path *p);
 
