@@ -102,6 +102,8 @@ install: user
 	ln -sf libklwm2m.so.0 $(DESTDIR)$(PREFIX)/lib/libklwm2m.so
 	install -D -m 0644 tools/lib/klwm2m/include/libklwm2m.h $(DESTDIR)$(PREFIX)/include/libklwm2m.h
 	install -D -m 0644 uapi/linux/klwm2m.h $(DESTDIR)$(PREFIX)/include/linux/klwm2m.h
+	install -d $(DESTDIR)$(PREFIX)/share/klwm2m/objects
+	install -m 0644 objects/*.xml $(DESTDIR)$(PREFIX)/share/klwm2m/objects/
 
 modules_install: module
 	$(MAKE) -C $(KDIR) M=$(BUILD)/module modules_install

@@ -36,6 +36,11 @@ int klwm2m_info_fill(struct sk_buff *skb, const struct klwm2m_limits *lim,
 		     const struct klwm2m_net *kn);
 
 extern struct genl_family klwm2m_family;
+
+/* Multicast groups, in the family's order. */
+enum klwm2m_group {
+	KLWM2M_GRP_EVENTS,
+};
 extern const struct nla_policy klwm2m_obj_policy[];
 extern const struct nla_policy klwm2m_path_policy[];
 extern const struct nla_policy klwm2m_set_policy[];
@@ -47,6 +52,16 @@ int klwm2m_nl_inst_create_doit(struct sk_buff *skb, struct genl_info *info);
 int klwm2m_nl_inst_delete_doit(struct sk_buff *skb, struct genl_info *info);
 int klwm2m_nl_set_doit(struct sk_buff *skb, struct genl_info *info);
 int klwm2m_nl_get_doit(struct sk_buff *skb, struct genl_info *info);
+int klwm2m_nl_get_start(struct netlink_callback *cb);
+int klwm2m_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int klwm2m_nl_obj_get_doit(struct sk_buff *skb, struct genl_info *info);
+int klwm2m_nl_obj_get_start(struct netlink_callback *cb);
+int klwm2m_nl_obj_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+
+int klwm2m_put_path(struct sk_buff *msg, int type, const struct klwm2m_path *p);
+void klwm2m_event_path(struct net *net, u32 portid, u8 kind, const struct klwm2m_path *p);
+void klwm2m_event_batch(struct net *net, u32 portid, int server,
+			const struct klwm2m_set *ops, unsigned int n);
 
 int klwm2m_genl_init(void);
 void klwm2m_genl_exit(void);

@@ -121,9 +121,23 @@ static const struct genl_ops klwm2m_genl_ops[] = {
 	{
 		.cmd = KLWM2M_CMD_GET,
 		.doit = klwm2m_nl_get_doit,
+		.start = klwm2m_nl_get_start,
+		.dumpit = klwm2m_nl_get_dumpit,
 		.policy = klwm2m_value_policy,
 		.maxattr = KLWM2M_A_VALUE_MAX,
 	},
+	{
+		.cmd = KLWM2M_CMD_OBJ_GET,
+		.doit = klwm2m_nl_obj_get_doit,
+		.start = klwm2m_nl_obj_get_start,
+		.dumpit = klwm2m_nl_obj_get_dumpit,
+		.policy = klwm2m_obj_policy,
+		.maxattr = KLWM2M_A_OBJ_MAX,
+	},
+};
+
+static const struct genl_multicast_group klwm2m_mcgrps[] = {
+	[KLWM2M_GRP_EVENTS] = { .name = KLWM2M_MCGRP_EVENTS },
 };
 
 struct genl_family klwm2m_family __ro_after_init = {
@@ -136,6 +150,8 @@ struct genl_family klwm2m_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = klwm2m_genl_ops,
 	.n_ops = ARRAY_SIZE(klwm2m_genl_ops),
+	.mcgrps = klwm2m_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(klwm2m_mcgrps),
 };
 
 int __init klwm2m_genl_init(void)

@@ -10,7 +10,9 @@
 #include <linux/fs.h>
 #include <linux/klwm2m.h>
 #include <linux/slab.h>
+#include <linux/version.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "klwm2m.h"
 #include "store.h"
@@ -44,6 +46,8 @@ const struct nla_policy klwm2m_obj_policy[KLWM2M_A_OBJ_MAX + 1] = {
 	[KLWM2M_A_OBJ_GID]	= { .type = NLA_U32 },
 	[KLWM2M_A_OBJ_MODE]	= NLA_POLICY_MAX(NLA_U16, 0777),
 	[KLWM2M_A_OBJ_RES]	= NLA_POLICY_NESTED(klwm2m_res_policy),
+	[KLWM2M_A_OBJ_INSTANCES] = { .type = NLA_REJECT,
+				     .reject_message = "reply-only attribute" },
 };
 
 const struct nla_policy klwm2m_path_policy[KLWM2M_A_PATH_MAX + 1] = {
@@ -57,10 +61,18 @@ const struct nla_policy klwm2m_value_policy[KLWM2M_A_VALUE_MAX + 1] = {
 	[KLWM2M_A_VALUE_PATH]	= NLA_POLICY_NESTED(klwm2m_path_policy),
 	[KLWM2M_A_VALUE_TYPE]	= NLA_POLICY_RANGE(NLA_U8, KLWM2M_TYPE_INTEGER, KLWM2M_TYPE_MAX),
 	[KLWM2M_A_VALUE_DATA]	= { .type = NLA_BINARY },
+	[KLWM2M_A_VALUE_SECRET]	= { .type = NLA_REJECT,
+				    .reject_message = "reply-only attribute" },
+};
+
+static struct netlink_range_validation klwm2m_ssid_range = {
+	.min = 1,
+	.max = KLWM2M_ID_MAX,
 };
 
 const struct nla_policy klwm2m_set_policy[KLWM2M_A_SET_MAX + 1] = {
 	[KLWM2M_A_SET_VALUE]	= NLA_POLICY_NESTED(klwm2m_value_policy),
+	[KLWM2M_A_SET_SERVER]	= NLA_POLICY_FULL_RANGE(NLA_U16, &klwm2m_ssid_range),
 };
 
 static struct klwm2m_store *req_store(struct genl_info *info)
@@ -235,6 +247,12 @@ int klwm2m_nl_obj_define_doit(struct sk_buff *skb, struct genl_info *info)
 	err = klwm2m_obj_define(req_store(info), &def, info->extack, &bad);
 	if (err && bad >= 0)
 		NL_SET_BAD_ATTR(info->extack, res_attr[bad]);
+	if (!err) {
+		struct klwm2m_path p = { .oid = def.id, .depth = 1 };
+
+		klwm2m_event_path(genl_info_net(info), info->snd_portid,
+				  KLWM2M_EVENT_OBJ_DEFINED, &p);
+	}
 out:
 	kvfree(res_attr);
 	kvfree(res);
@@ -243,10 +261,17 @@ out:
 
 int klwm2m_nl_obj_undefine_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct klwm2m_path p = { .depth = 1 };
+	int err;
+
 	if (!need_attr(info, info->attrs, KLWM2M_A_OBJ_ID, "missing object ID"))
 		return -EINVAL;
-	return klwm2m_obj_undefine(req_store(info), nla_get_u16(info->attrs[KLWM2M_A_OBJ_ID]),
-				   info->extack);
+	p.oid = nla_get_u16(info->attrs[KLWM2M_A_OBJ_ID]);
+	err = klwm2m_obj_undefine(req_store(info), p.oid, info->extack);
+	if (!err)
+		klwm2m_event_path(genl_info_net(info), info->snd_portid,
+				  KLWM2M_EVENT_OBJ_UNDEFINED, &p);
+	return err;
 }
 
 /* Admin, or the object's owner: may create and delete its instances. */
@@ -270,6 +295,7 @@ static int may_manage(struct sk_buff *skb, struct genl_info *info, u16 oid)
 
 int klwm2m_nl_inst_create_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct klwm2m_path path = { .depth = 2 };
 	struct nlattr **tb = info->attrs;
 	struct sk_buff *msg;
 	void *hdr;
@@ -302,24 +328,31 @@ int klwm2m_nl_inst_create_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EMSGSIZE;
 	}
 	genlmsg_end(msg, hdr);
+	path.oid = oid;
+	path.iid = iid;
+	klwm2m_event_path(genl_info_net(info), info->snd_portid, KLWM2M_EVENT_INST_CREATED,
+			  &path);
 	return genlmsg_reply(msg, info);
 }
 
 int klwm2m_nl_inst_delete_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct klwm2m_path p = { .depth = 2 };
 	struct nlattr **tb = info->attrs;
-	u16 oid;
 	int err;
 
 	if (!need_attr(info, tb, KLWM2M_A_PATH_OBJ, "missing object ID") ||
 	    !need_attr(info, tb, KLWM2M_A_PATH_INST, "missing instance ID"))
 		return -EINVAL;
-	oid = nla_get_u16(tb[KLWM2M_A_PATH_OBJ]);
-	err = may_manage(skb, info, oid);
-	if (err)
-		return err;
-	return klwm2m_inst_delete(req_store(info), oid, nla_get_u16(tb[KLWM2M_A_PATH_INST]),
-				  info->extack);
+	p.oid = nla_get_u16(tb[KLWM2M_A_PATH_OBJ]);
+	p.iid = nla_get_u16(tb[KLWM2M_A_PATH_INST]);
+	err = may_manage(skb, info, p.oid);
+	if (!err)
+		err = klwm2m_inst_delete(req_store(info), p.oid, p.iid, info->extack);
+	if (!err)
+		klwm2m_event_path(genl_info_net(info), info->snd_portid,
+				  KLWM2M_EVENT_INST_DELETED, &p);
+	return err;
 }
 
 /* A path nest or top-level path attributes naming a resource or an instance of one. */
@@ -391,11 +424,7 @@ static int parse_value(struct genl_info *info, bool admin, const struct nlattr *
 	if (err)
 		return err;
 	if (!tb[KLWM2M_A_VALUE_DATA]) {
-		if (op->path.depth != 4) {
-			NL_SET_ERR_MSG_ATTR(info->extack, nest,
-					    "only a resource instance can be written without data");
-			return -EINVAL;
-		}
+		/* Deletes a resource instance or clears a multiple resource. */
 		op->val = NULL;
 		return 0;
 	}
@@ -420,9 +449,18 @@ int klwm2m_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	const struct nlattr **where = NULL;
 	struct klwm2m_set *ops = NULL;
 	bool admin = req_admin(skb, info);
-	unsigned int n, i;
-	int err, bad;
+	unsigned int n, i, flags = 0;
+	int err, bad, server = 0;
 
+	if (info->attrs[KLWM2M_A_SET_SERVER]) {
+		if (!admin) {
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KLWM2M_A_SET_SERVER],
+					    "only an admin (the agent) writes for a server");
+			return -EPERM;
+		}
+		server = nla_get_u16(info->attrs[KLWM2M_A_SET_SERVER]);
+		flags |= KLWM2M_SET_SERVER;
+	}
 	err = collect_attrs(info, KLWM2M_A_SET_VALUE, &where);
 	if (err < 0)
 		return err;
@@ -442,10 +480,11 @@ int klwm2m_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			goto out;
 	}
-	err = klwm2m_store_set(req_store(info), ops, n, 0, info->extack, &bad);
+	err = klwm2m_store_set(req_store(info), ops, n, flags, info->extack, &bad);
 	if (!err) {
 		for (i = 0; i < n; i++)
 			ops[i].val = NULL;	/* the store's now */
+		klwm2m_event_batch(genl_info_net(info), info->snd_portid, server, ops, n);
 	} else if (bad >= 0) {
 		NL_SET_BAD_ATTR(info->extack, where[bad]);
 	}
@@ -456,19 +495,6 @@ out:
 	kvfree(where);
 	kvfree(ops);
 	return err;
-}
-
-static int put_path(struct sk_buff *msg, const struct klwm2m_path *p)
-{
-	struct nlattr *nest = nla_nest_start(msg, KLWM2M_A_VALUE_PATH);
-
-	if (!nest || nla_put_u16(msg, KLWM2M_A_PATH_OBJ, p->oid) ||
-	    nla_put_u16(msg, KLWM2M_A_PATH_INST, p->iid) ||
-	    nla_put_u16(msg, KLWM2M_A_PATH_RES, p->rid) ||
-	    (p->depth == 4 && nla_put_u16(msg, KLWM2M_A_PATH_RINST, p->riid)))
-		return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
 }
 
 static int put_value(struct sk_buff *msg, const struct klwm2m_value *v)
@@ -497,6 +523,14 @@ static int put_value(struct sk_buff *msg, const struct klwm2m_value *v)
 	return 0;
 }
 
+static bool res_is_multiple(struct klwm2m_store *st, const struct klwm2m_path *p)
+{
+	struct klwm2m_obj *obj = xa_load(&st->objs, p->oid);
+	const struct klwm2m_resdef *rd = obj ? klwm2m_resdef_find(&obj->def, p->rid) : NULL;
+
+	return rd && (rd->flags & KLWM2M_RES_MULTIPLE);
+}
+
 int klwm2m_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *ptb[KLWM2M_A_PATH_MAX + 1];
@@ -505,6 +539,7 @@ int klwm2m_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct klwm2m_path p = { };
 	bool admin = req_admin(skb, info);
 	struct sk_buff *msg;
+	u32 len;
 	void *hdr;
 	int err;
 
@@ -519,27 +554,42 @@ int klwm2m_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 
-	/* Room for the largest value, allocated before the RCU section. */
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE + nla_total_size(st->max_value), GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &klwm2m_family, 0, KLWM2M_CMD_GET);
-	err = hdr ? put_path(msg, &p) : -EMSGSIZE;
-	if (err)
-		goto err_free;
+	/*
+	 * Sized for the value seen now; allocated outside the RCU section. If
+	 * a longer value replaced it meanwhile, size again.
+	 */
+	for (len = 0;;) {
+		msg = genlmsg_new(NLMSG_DEFAULT_SIZE + nla_total_size(len), GFP_KERNEL);
+		if (!msg)
+			return -ENOMEM;
+		hdr = genlmsg_put_reply(msg, info, &klwm2m_family, 0, KLWM2M_CMD_GET);
+		err = hdr ? klwm2m_put_path(msg, KLWM2M_A_VALUE_PATH, &p) : -EMSGSIZE;
+		if (err)
+			goto err_free;
 
-	rcu_read_lock();
-	v = klwm2m_store_get_rcu(st, &p);
-	if (!v) {
-		NL_SET_ERR_MSG(info->extack, "no value at this path");
-		err = -ENOENT;
-	} else if (v->secret && !admin) {
-		NL_SET_ERR_MSG(info->extack, "secret resources are read by admins only");
-		err = -EPERM;
-	} else {
-		err = put_value(msg, v);
+		rcu_read_lock();
+		v = klwm2m_store_get_rcu(st, &p);
+		if (!v && p.depth == 3 && res_is_multiple(st, &p)) {
+			NL_SET_ERR_MSG(info->extack,
+				       "a multiple resource: name an instance of it, or dump it");
+			err = -EISDIR;
+		} else if (!v) {
+			NL_SET_ERR_MSG(info->extack, "no value at this path");
+			err = -ENOENT;
+		} else if (v->secret && !admin) {
+			NL_SET_ERR_MSG(info->extack, "secret resources are read by admins only");
+			err = -EPERM;
+		} else if (v->len > len) {
+			len = v->len;
+			err = -EAGAIN;
+		} else {
+			err = put_value(msg, v);
+		}
+		rcu_read_unlock();
+		if (err != -EAGAIN)
+			break;
+		nlmsg_free(msg);
 	}
-	rcu_read_unlock();
 	if (err)
 		goto err_free;
 	genlmsg_end(msg, hdr);
@@ -548,4 +598,456 @@ int klwm2m_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 err_free:
 	nlmsg_free(msg);
 	return err;
+}
+
+/* The request's parsed attributes, in a dump (the structure changed in 6.2). */
+static struct nlattr **dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+static struct klwm2m_store *dump_store(struct netlink_callback *cb)
+{
+	return &klwm2m_pernet(sock_net(cb->skb->sk))->store;
+}
+
+static bool dump_admin(struct netlink_callback *cb)
+{
+	return netlink_ns_capable(cb->skb, sock_net(cb->skb->sk)->user_ns, CAP_NET_ADMIN);
+}
+
+/*
+ * A GET dump's state, in cb->ctx: IDs only, never pointers. The cursor names
+ * the next record to emit; @marked says the cursor's instance record is out.
+ */
+struct get_dump {
+	struct klwm2m_path filter;	/* depth 0: everything */
+	u32 oid, iid, rid, riid;
+	bool marked;
+	bool admin;
+};
+
+static struct get_dump *get_dump_ctx(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct get_dump) > sizeof(cb->ctx));
+	return (struct get_dump *)cb->ctx;
+}
+
+/* A dump's partial path: OBJ, then INST, RES, RINST, each needing the one before. */
+static int parse_prefix(struct netlink_ext_ack *extack, const struct nlattr *nest,
+			struct klwm2m_path *p)
+{
+	static const int order[] = {
+		KLWM2M_A_PATH_OBJ, KLWM2M_A_PATH_INST, KLWM2M_A_PATH_RES, KLWM2M_A_PATH_RINST,
+	};
+	struct nlattr *tb[KLWM2M_A_PATH_MAX + 1];
+	u16 *ids[] = { &p->oid, &p->iid, &p->rid, &p->riid };
+	int err, i;
+
+	err = nla_parse_nested(tb, KLWM2M_A_PATH_MAX, nest, klwm2m_path_policy, extack);
+	if (err)
+		return err;
+	p->depth = 0;
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		if (!tb[order[i]])
+			break;
+		*ids[i] = nla_get_u16(tb[order[i]]);
+		p->depth = i + 1;
+	}
+	for (; i < ARRAY_SIZE(order); i++) {
+		if (tb[order[i]]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[order[i]],
+					    "a path names its levels from the object down, without gaps");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Does the named prefix exist, and may the caller read it? Under RCU. */
+static int check_prefix(struct klwm2m_store *st, const struct klwm2m_path *p, bool admin,
+			struct netlink_ext_ack *extack)
+{
+	const struct klwm2m_resdef *rd;
+	struct klwm2m_inst *inst;
+	struct klwm2m_obj *obj;
+	void *entry;
+
+	if (!p->depth)
+		return 0;
+	obj = xa_load(&st->objs, p->oid);
+	if (!obj) {
+		NL_SET_ERR_MSG(extack, "no such object");
+		return -ENOENT;
+	}
+	if (!admin && !obj_permits(&obj->def, MAY_READ)) {
+		NL_SET_ERR_MSG(extack, "the object's mode does not let you read it");
+		return -EPERM;
+	}
+	if (p->depth < 2)
+		return 0;
+	inst = xa_load(&obj->insts, p->iid);
+	if (!inst) {
+		NL_SET_ERR_MSG(extack, "no such instance");
+		return -ENOENT;
+	}
+	if (p->depth < 3)
+		return 0;
+	rd = klwm2m_resdef_find(&obj->def, p->rid);
+	if (!rd) {
+		NL_SET_ERR_MSG(extack, "the object defines no such resource");
+		return -ENOENT;
+	}
+	if (p->depth < 4)
+		return 0;
+	if (!(rd->flags & KLWM2M_RES_MULTIPLE)) {
+		NL_SET_ERR_MSG(extack, "a resource instance of a single resource");
+		return -EINVAL;
+	}
+	entry = xa_load(&inst->res, p->rid);
+	if (!entry || !xa_load(&((struct klwm2m_multi *)entry)->ris, p->riid)) {
+		NL_SET_ERR_MSG(extack, "no such resource instance");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Room in each part for the longest value the store has held. */
+static void size_dump(struct netlink_callback *cb, const struct klwm2m_store *st)
+{
+	cb->min_dump_alloc = NLMSG_GOODSIZE + nla_total_size(READ_ONCE(st->longest));
+}
+
+int klwm2m_nl_get_start(struct netlink_callback *cb)
+{
+	struct nlattr *nest = dump_attrs(cb)[KLWM2M_A_VALUE_PATH];
+	struct klwm2m_store *st = dump_store(cb);
+	struct get_dump *d = get_dump_ctx(cb);
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	d->admin = dump_admin(cb);
+	if (nest) {
+		err = parse_prefix(cb->extack, nest, &d->filter);
+		if (err)
+			return err;
+	}
+	rcu_read_lock();
+	err = check_prefix(st, &d->filter, d->admin, cb->extack);
+	rcu_read_unlock();
+	if (err)
+		return err;
+	if (d->filter.depth >= 1)
+		d->oid = d->filter.oid;
+	if (d->filter.depth >= 2)
+		d->iid = d->filter.iid;
+	if (d->filter.depth >= 3)
+		d->rid = d->filter.rid;
+	if (d->filter.depth >= 4)
+		d->riid = d->filter.riid;
+	size_dump(cb, st);
+	return 0;
+}
+
+/* The last ID a level of the dump may reach. */
+static u32 dump_max(const struct get_dump *d, int level, u32 id)
+{
+	return d->filter.depth >= level ? id : KLWM2M_ID_MAX;
+}
+
+static void *dump_msg(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
+{
+	void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				&klwm2m_family, NLM_F_MULTI, cmd);
+
+	if (hdr)
+		genl_dump_check_consistent(cb, hdr);
+	return hdr;
+}
+
+static int dump_record(struct sk_buff *skb, struct netlink_callback *cb,
+		       const struct klwm2m_path *p, const struct klwm2m_value *v, bool admin)
+{
+	void *hdr = dump_msg(skb, cb, KLWM2M_CMD_GET);
+	int err;
+
+	if (!hdr)
+		return -EMSGSIZE;
+	err = klwm2m_put_path(skb, KLWM2M_A_VALUE_PATH, p);
+	if (!err && v && v->secret && !admin)
+		err = nla_put_u8(skb, KLWM2M_A_VALUE_TYPE, v->type) ||
+		      nla_put_flag(skb, KLWM2M_A_VALUE_SECRET) ? -EMSGSIZE : 0;
+	else if (!err && v)
+		err = put_value(skb, v);
+	if (err) {
+		genlmsg_cancel(skb, hdr);
+		return err;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* The values of one instance from the cursor on. */
+static int dump_inst(struct sk_buff *skb, struct netlink_callback *cb, struct get_dump *d,
+		     const struct klwm2m_obj *obj, struct klwm2m_inst *inst)
+{
+	struct klwm2m_path p = { .oid = d->oid, .iid = d->iid };
+	const struct klwm2m_value *v;
+	struct klwm2m_multi *m;
+	unsigned long rid, riid;
+	void *entry;
+	int err;
+
+	for (rid = d->rid; (entry = xa_find(&inst->res, &rid, dump_max(d, 3, d->filter.rid),
+					    XA_PRESENT)); rid++) {
+		const struct klwm2m_resdef *rd = klwm2m_resdef_find(&obj->def, rid);
+
+		if (rid != d->rid) {
+			d->rid = rid;
+			d->riid = 0;
+		}
+		p.rid = rid;
+		if (!rd)
+			continue;
+		if (!(rd->flags & KLWM2M_RES_MULTIPLE)) {
+			p.depth = 3;
+			err = dump_record(skb, cb, &p, entry, d->admin);
+			if (err)
+				return err;
+			continue;
+		}
+		p.depth = 4;
+		m = entry;
+		for (riid = d->riid;
+		     (v = xa_find(&m->ris, &riid, dump_max(d, 4, d->filter.riid), XA_PRESENT));
+		     riid++) {
+			p.riid = riid;
+			d->riid = riid;
+			err = dump_record(skb, cb, &p, v, d->admin);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+int klwm2m_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct klwm2m_store *st = dump_store(cb);
+	struct get_dump *d = get_dump_ctx(cb);
+	struct klwm2m_inst *inst;
+	struct klwm2m_obj *obj;
+	unsigned long oid, iid;
+	int err = 0;
+
+	cb->seq = klwm2m_store_gen(st);
+	size_dump(cb, st);
+	rcu_read_lock();
+	for (oid = d->oid; (obj = xa_find(&st->objs, &oid, dump_max(d, 1, d->filter.oid),
+					  XA_PRESENT)); oid++) {
+		if (oid != d->oid) {
+			d->oid = oid;
+			d->iid = 0;
+			d->rid = 0;
+			d->riid = 0;
+			d->marked = false;
+		}
+		if (!d->admin && !obj_permits(&obj->def, MAY_READ))
+			continue;
+		for (iid = d->iid; (inst = xa_find(&obj->insts, &iid,
+						   dump_max(d, 2, d->filter.iid), XA_PRESENT));
+		     iid++) {
+			if (iid != d->iid) {
+				d->iid = iid;
+				d->rid = 0;
+				d->riid = 0;
+				d->marked = false;
+			}
+			if (!d->marked && d->filter.depth <= 2) {
+				struct klwm2m_path p = { .oid = oid, .iid = iid, .depth = 2 };
+
+				err = dump_record(skb, cb, &p, NULL, d->admin);
+				if (err)
+					goto out;
+			}
+			d->marked = true;
+			err = dump_inst(skb, cb, d, obj, inst);
+			if (err)
+				goto out;
+			/* Past the last resource: the next instance starts afresh. */
+			d->rid = KLWM2M_ID_MAX + 1;
+		}
+		d->iid = KLWM2M_ID_MAX + 1;
+	}
+out:
+	rcu_read_unlock();
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;	/* the rest in the next part */
+	return err ? err : skb->len;
+}
+
+static size_t res_msg_size(const struct klwm2m_resdef *rd)
+{
+	return nla_total_size(0) + nla_total_size(sizeof(u16)) +
+	       nla_total_size(strlen(rd->name) + 1) + 2 * nla_total_size(sizeof(u8)) +
+	       nla_total_size(sizeof(u32)) + 2 * nla_total_size_64bit(sizeof(u64)) +
+	       2 * nla_total_size(sizeof(u32));
+}
+
+/* Bytes the OBJ_GET reply for @obj takes, headers included. */
+static size_t obj_msg_size(const struct klwm2m_obj *obj)
+{
+	size_t size = genlmsg_total_size(nla_total_size(sizeof(u16)) +
+					 nla_total_size(strlen(obj->def.name) + 1) +
+					 nla_total_size(sizeof("255.255")) +
+					 4 * nla_total_size(sizeof(u32)) +
+					 nla_total_size(sizeof(u16)) +
+					 nla_total_size(sizeof(u32)));
+	unsigned int i;
+
+	for (i = 0; i < obj->def.nres; i++)
+		size += res_msg_size(&obj->def.res[i]);
+	return size;
+}
+
+static int put_res(struct sk_buff *msg, const struct klwm2m_resdef *rd)
+{
+	struct nlattr *nest = nla_nest_start(msg, KLWM2M_A_OBJ_RES);
+
+	if (!nest || nla_put_u16(msg, KLWM2M_A_RES_ID, rd->id) ||
+	    nla_put_string(msg, KLWM2M_A_RES_NAME, rd->name) ||
+	    nla_put_u8(msg, KLWM2M_A_RES_TYPE, rd->type) ||
+	    nla_put_u8(msg, KLWM2M_A_RES_OPS, rd->ops) ||
+	    nla_put_u32(msg, KLWM2M_A_RES_FLAGS, rd->flags & KLWM2M_RES_F_ALL))
+		return -EMSGSIZE;
+	if ((rd->flags & KLWM2M_RES_RANGE) &&
+	    (nla_put_u64_64bit(msg, KLWM2M_A_RES_RANGE_MIN, rd->min, KLWM2M_A_RES_PAD) ||
+	     nla_put_u64_64bit(msg, KLWM2M_A_RES_RANGE_MAX, rd->max, KLWM2M_A_RES_PAD)))
+		return -EMSGSIZE;
+	if ((rd->flags & KLWM2M_RES_LENGTH) &&
+	    (nla_put_u32(msg, KLWM2M_A_RES_LEN_MIN, rd->len_min) ||
+	     nla_put_u32(msg, KLWM2M_A_RES_LEN_MAX, rd->len_max)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* The OBJ_GET attributes of @obj; the object is stable under RCU. */
+static int put_obj(struct sk_buff *msg, const struct klwm2m_obj *obj)
+{
+	const struct klwm2m_objdef *def = &obj->def;
+	char version[sizeof("255.255")];
+	unsigned int i;
+
+	snprintf(version, sizeof(version), "%u.%u", def->ver_major, def->ver_minor);
+	if (nla_put_u16(msg, KLWM2M_A_OBJ_ID, def->id) ||
+	    nla_put_string(msg, KLWM2M_A_OBJ_NAME, def->name) ||
+	    nla_put_string(msg, KLWM2M_A_OBJ_VERSION, version) ||
+	    nla_put_u32(msg, KLWM2M_A_OBJ_FLAGS, def->flags) ||
+	    nla_put_u32(msg, KLWM2M_A_OBJ_UID, from_kuid_munged(current_user_ns(), def->uid)) ||
+	    nla_put_u32(msg, KLWM2M_A_OBJ_GID, from_kgid_munged(current_user_ns(), def->gid)) ||
+	    nla_put_u16(msg, KLWM2M_A_OBJ_MODE, def->mode) ||
+	    nla_put_u32(msg, KLWM2M_A_OBJ_INSTANCES, READ_ONCE(obj->ninsts)))
+		return -EMSGSIZE;
+	for (i = 0; i < def->nres; i++)
+		if (put_res(msg, &def->res[i]))
+			return -EMSGSIZE;
+	return 0;
+}
+
+int klwm2m_nl_obj_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct klwm2m_store *st = req_store(info);
+	struct klwm2m_obj *obj;
+	struct sk_buff *msg;
+	size_t size;
+	void *hdr;
+	u16 oid;
+	int err;
+
+	if (!need_attr(info, info->attrs, KLWM2M_A_OBJ_ID, "missing object ID"))
+		return -EINVAL;
+	oid = nla_get_u16(info->attrs[KLWM2M_A_OBJ_ID]);
+
+	/* Size the reply under RCU, fill it under RCU again: the object may go between. */
+	for (;;) {
+		rcu_read_lock();
+		obj = xa_load(&st->objs, oid);
+		size = obj ? obj_msg_size(obj) : 0;
+		rcu_read_unlock();
+		if (!obj) {
+			NL_SET_ERR_MSG(info->extack, "no such object");
+			return -ENOENT;
+		}
+		msg = nlmsg_new(size, GFP_KERNEL);
+		if (!msg)
+			return -ENOMEM;
+		hdr = genlmsg_put_reply(msg, info, &klwm2m_family, 0, KLWM2M_CMD_OBJ_GET);
+		rcu_read_lock();
+		obj = xa_load(&st->objs, oid);
+		err = !hdr ? -EMSGSIZE : obj ? put_obj(msg, obj) : -ENOENT;
+		rcu_read_unlock();
+		if (!err)
+			break;
+		nlmsg_free(msg);
+		/* Redefined larger in between: size it again. */
+		if (err != -EMSGSIZE || !hdr) {
+			if (err == -ENOENT)
+				NL_SET_ERR_MSG(info->extack, "no such object");
+			return err;
+		}
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+int klwm2m_nl_obj_get_start(struct netlink_callback *cb)
+{
+	struct klwm2m_store *st = dump_store(cb);
+	struct klwm2m_obj *obj;
+	unsigned long oid;
+	size_t max = NLMSG_GOODSIZE;
+
+	/* cb->ctx: the next object ID. Room for the largest object in one part. */
+	memset(cb->ctx, 0, sizeof(cb->ctx));
+	rcu_read_lock();
+	xa_for_each(&st->objs, oid, obj)
+		max = max_t(size_t, max, obj_msg_size(obj));
+	rcu_read_unlock();
+	cb->min_dump_alloc = min_t(size_t, max, U32_MAX);
+	return 0;
+}
+
+int klwm2m_nl_obj_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct klwm2m_store *st = dump_store(cb);
+	u32 *next = (u32 *)cb->ctx;
+	struct klwm2m_obj *obj;
+	unsigned long oid;
+	int err = 0;
+
+	cb->seq = klwm2m_store_gen(st);
+	rcu_read_lock();
+	for (oid = *next; (obj = xa_find(&st->objs, &oid, KLWM2M_ID_MAX, XA_PRESENT)); oid++) {
+		void *hdr = dump_msg(skb, cb, KLWM2M_CMD_OBJ_GET);
+
+		if (hdr)
+			err = put_obj(skb, obj);
+		if (!hdr || err) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		*next = oid + 1;
+	}
+	rcu_read_unlock();
+	if (err && skb->len)
+		return skb->len;
+	return err ? err : skb->len;
 }

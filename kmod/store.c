@@ -358,7 +358,20 @@ static void uncharge(struct klwm2m_store *st, u64 bytes)
 
 static void changed(struct klwm2m_store *st)
 {
-	WRITE_ONCE(st->gen, st->gen + 1);
+	/* Dumps take 0 as "no generation": skip it. */
+	WRITE_ONCE(st->gen, st->gen + 1 ? st->gen + 1 : 1);
+}
+
+static void count(struct klwm2m_store *st, u32 *field, int delta)
+{
+	lockdep_assert_held(&st->lock);
+	WRITE_ONCE(*field, *field + delta);
+}
+
+static void count_values(struct klwm2m_store *st, s64 delta)
+{
+	lockdep_assert_held(&st->lock);
+	WRITE_ONCE(st->nvalues, st->nvalues + delta);
 }
 
 static int resdef_cmp(const void *a, const void *b)
@@ -473,6 +486,7 @@ int klwm2m_obj_define(struct klwm2m_store *st, const struct klwm2m_objdef *def,
 		uncharge(st, size);
 		goto err_unlock;
 	}
+	count(st, &st->nobjs, 1);
 	changed(st);
 	mutex_unlock(&st->lock);
 	return 0;
@@ -513,6 +527,7 @@ int klwm2m_obj_undefine(struct klwm2m_store *st, u16 oid, struct netlink_ext_ack
 	} else {
 		xa_erase(&st->objs, oid);
 		uncharge(st, obj_cost(obj));
+		count(st, &st->nobjs, -1);
 		changed(st);
 		kfree_rcu(obj, rcu);
 	}
@@ -582,6 +597,8 @@ int klwm2m_inst_create(struct klwm2m_store *st, u16 oid, int iid,
 		goto err_unlock;
 	}
 	inst->id = id;
+	count(st, &obj->ninsts, 1);
+	count(st, &st->ninsts, 1);
 	changed(st);
 	mutex_unlock(&st->lock);
 	return id;
@@ -597,10 +614,27 @@ static void multi_free_rcu(struct rcu_head *head)
 	kfree(container_of(head, struct klwm2m_multi, rcu));
 }
 
-/* Retires everything under @inst; returns the bytes it held. */
-static u64 inst_clear(struct klwm2m_inst *inst, const struct klwm2m_objdef *def)
+static u64 multi_clear(struct klwm2m_multi *m, u64 *nvalues)
 {
-	unsigned long rid, riid;
+	struct klwm2m_value *v;
+	unsigned long riid;
+	u64 bytes = 0;
+
+	xa_for_each(&m->ris, riid, v) {
+		xa_erase(&m->ris, riid);
+		bytes += value_cost(v);
+		(*nvalues)++;
+		value_retire(v);
+	}
+	return bytes;
+}
+
+/* Retires everything under @inst; returns the bytes it held. */
+static u64 inst_clear(struct klwm2m_store *st, struct klwm2m_inst *inst,
+		      const struct klwm2m_objdef *def)
+{
+	u64 nvalues = 0;
+	unsigned long rid;
 	void *entry;
 	u64 bytes = 0;
 
@@ -610,20 +644,17 @@ static u64 inst_clear(struct klwm2m_inst *inst, const struct klwm2m_objdef *def)
 		xa_erase(&inst->res, rid);
 		if (rd && (rd->flags & KLWM2M_RES_MULTIPLE)) {
 			struct klwm2m_multi *m = entry;
-			struct klwm2m_value *v;
 
-			xa_for_each(&m->ris, riid, v) {
-				xa_erase(&m->ris, riid);
-				bytes += value_cost(v);
-				value_retire(v);
-			}
-			bytes += sizeof(*m);
+			bytes += multi_clear(m, &nvalues) + sizeof(*m);
 			call_rcu(&m->rcu, multi_free_rcu);
 		} else {
 			bytes += value_cost(entry);
+			nvalues++;
 			value_retire(entry);
 		}
 	}
+	count_values(st, -(s64)nvalues);
+	count(st, &st->ninsts, -1);
 	return bytes + sizeof(*inst);
 }
 
@@ -644,7 +675,8 @@ int klwm2m_inst_delete(struct klwm2m_store *st, u16 oid, u16 iid,
 		NL_SET_ERR_MSG(extack, "no such instance");
 		err = -ENOENT;
 	} else {
-		uncharge(st, inst_clear(inst, &obj->def));
+		uncharge(st, inst_clear(st, inst, &obj->def));
+		count(st, &obj->ninsts, -1);
 		changed(st);
 		kfree_rcu(inst, rcu);
 	}
@@ -751,6 +783,23 @@ static unsigned long slot_index(const struct klwm2m_set *op)
 	return op->path.depth == 4 ? op->path.riid : op->path.rid;
 }
 
+/* An entry that clears a whole multiple resource. */
+static bool is_clear(const struct klwm2m_set *op)
+{
+	return op->path.depth == 3 && !op->val;
+}
+
+static u64 multi_cost(struct klwm2m_multi *m)
+{
+	struct klwm2m_value *v;
+	unsigned long riid;
+	u64 bytes = 0;
+
+	xa_for_each(&m->ris, riid, v)
+		bytes += value_cost(v);
+	return bytes;
+}
+
 /**
  * klwm2m_store_set() - apply a batch of writes atomically
  * @st: the store
@@ -767,16 +816,18 @@ static unsigned long slot_index(const struct klwm2m_set *op)
  * the store's seqcount write section, so a reader that walks several values
  * can tell it saw a batch half-applied and retry.
  *
- * Return: 0; -ENOENT (no such object, instance or resource); -EINVAL,
- * -ERANGE, -E2BIG (value refused by the definition); -EPERM (a server may
+ * Return: 0; -ENOENT (no such object, instance, resource or resource
+ * instance to delete); -EINVAL, -ERANGE, -E2BIG (value refused by the
+ * definition); -EPERM (a server may
  * not write it); -ENOSPC (budget); -ENOMEM.
  */
 int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned int n,
 		     unsigned int flags, struct netlink_ext_ack *extack, int *bad)
 {
+	const struct klwm2m_path *cleared = NULL;
+	u64 need = 0, credit = 0, freed = 0, added = 0, gone = 0;
 	struct target *t;
 	u32 *idx;
-	u64 need = 0, credit = 0, freed = 0;
 	unsigned int i;
 	int err = 0;
 
@@ -802,9 +853,9 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 		struct klwm2m_set *op = &ops[i];
 
 		err = resolve(st, op, flags, &t[i], extack);
-		if (!err && !op->val && op->path.depth == 3) {
-			NL_SET_ERR_MSG(extack, "clearing a multiple resource is not supported yet");
-			err = -EOPNOTSUPP;
+		if (!err && is_clear(op)) {
+			/* Clearing what is absent or empty is no error. */
+			continue;
 		}
 		if (!err && op->val) {
 			err = klwm2m_value_check(t[i].rd, op->val, st->max_value, extack);
@@ -841,13 +892,26 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 		}
 		need += value_cost(op->val);
 	}
-	/* What the batch frees: the committed value of each distinct path. */
+	/*
+	 * What the batch frees: the committed value of each distinct path; all
+	 * of a cleared multiple resource (sorted first: depth 3 before 4), whose
+	 * instances then count once.
+	 */
 	for (i = 0; i < n; i++) {
 		struct klwm2m_set *op = &ops[idx[i]];
+		struct target *ti = &t[idx[i]];
 
 		if (i && !path_cmp(&ops[idx[i - 1]].path, &op->path))
 			continue;
-		credit += value_cost(xa_load(slot_xa(op, &t[idx[i]]), slot_index(op)));
+		if (is_clear(op)) {
+			cleared = &op->path;
+			credit += ti->multi ? multi_cost(ti->multi) : 0;
+			continue;
+		}
+		if (cleared && op->path.depth == 4 && cleared->oid == op->path.oid &&
+		    cleared->iid == op->path.iid && cleared->rid == op->path.rid)
+			continue;
+		credit += value_cost(xa_load(slot_xa(op, ti), slot_index(op)));
 	}
 	if (need > credit && !charge(st, need - credit, extack)) {
 		err = -ENOSPC;
@@ -858,16 +922,31 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 	write_seqcount_begin(&st->seq);
 	for (i = 0; i < n; i++) {
 		struct klwm2m_set *op = &ops[i];
-		struct xarray *xa = slot_xa(op, &t[i]);
+		struct xarray *xa;
 
+		if (is_clear(op)) {
+			/*
+			 * Slots reserved by later entries hold zero entries,
+			 * which the walk skips: those writes still land.
+			 */
+			if (t[i].multi)
+				freed += multi_clear(t[i].multi, &gone);
+			continue;
+		}
+		xa = slot_xa(op, &t[i]);
+		if (op->val && op->val->len > st->longest)
+			WRITE_ONCE(st->longest, op->val->len);
 		if (op->val)
 			op->old = xa_store(xa, slot_index(op), op->val, GFP_NOWAIT);
 		else
 			op->old = xa_erase(xa, slot_index(op));
+		added += !!op->val;
+		gone += !!op->old;
 		freed += value_cost(op->old);
 		value_retire(op->old);
 	}
 	write_seqcount_end(&st->seq);
+	count_values(st, (s64)added - (s64)gone);
 	/* Exact accounting: what was charged up front, less what really left. */
 	if (need > credit)
 		uncharge(st, need - credit);
@@ -895,6 +974,12 @@ out_free:
 	kvfree(idx);
 	kvfree(t);
 	return err;
+}
+
+/* The generation: changes with every committed change (never 0). */
+u32 klwm2m_store_gen(const struct klwm2m_store *st)
+{
+	return READ_ONCE(st->gen);
 }
 
 /**
@@ -944,14 +1029,15 @@ void klwm2m_store_destroy(struct klwm2m_store *st)
 	xa_for_each(&st->objs, oid, obj) {
 		xa_for_each(&obj->insts, iid, inst) {
 			xa_erase(&obj->insts, iid);
-			uncharge(st, inst_clear(inst, &obj->def));
+			uncharge(st, inst_clear(st, inst, &obj->def));
 			kfree_rcu(inst, rcu);
 		}
 		xa_erase(&st->objs, oid);
 		uncharge(st, obj_cost(obj));
+		count(st, &st->nobjs, -1);
 		kfree_rcu(obj, rcu);
 	}
-	WARN_ON_ONCE(st->used);
+	WARN_ON_ONCE(st->used || st->nobjs || st->ninsts || st->nvalues);
 	mutex_unlock(&st->lock);
 	xa_destroy(&st->objs);
 	mutex_destroy(&st->lock);

@@ -93,6 +93,7 @@ struct klwm2m_inst {
 struct klwm2m_obj {
 	struct rcu_head rcu;
 	struct xarray insts;
+	u32 ninsts;			/* under the store's lock; READ_ONCE() elsewhere */
 	struct klwm2m_objdef def;	/* names and resources live after this struct */
 };
 
@@ -101,6 +102,11 @@ struct klwm2m_store {
 	seqcount_mutex_t seq;	/* bumped around each batch's commit */
 	struct xarray objs;
 	u64 used;		/* bytes accounted, under lock; READ_ONCE() elsewhere */
+	/* Counts, under lock; READ_ONCE() elsewhere. */
+	u32 nobjs;
+	u32 ninsts;
+	u64 nvalues;		/* single resources and resource instances holding a value */
+	u32 longest;		/* the longest value ever stored, in bytes (sizes dumps) */
 	u64 budget;
 	u32 max_value;
 	u32 gen;		/* bumped by every committed change, for dumps */
@@ -114,8 +120,8 @@ struct klwm2m_path {
 /*
  * One entry of a batch. A value at depth 3 sets a single resource; at depth
  * 4 one instance of a multiple resource; no value at depth 4 deletes that
- * resource instance. (Clearing a whole multiple resource, for a replace, is
- * refused with -EOPNOTSUPP for now.)
+ * resource instance; no value at depth 3 on a multiple resource clears all
+ * its instances (a replace is a clear followed by the new instances).
  */
 struct klwm2m_set {
 	struct klwm2m_path path;
@@ -148,6 +154,7 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 		     unsigned int flags, struct netlink_ext_ack *extack, int *bad);
 
 const struct klwm2m_resdef *klwm2m_resdef_find(const struct klwm2m_objdef *def, u16 rid);
+u32 klwm2m_store_gen(const struct klwm2m_store *st);
 const struct klwm2m_value *klwm2m_store_get_rcu(struct klwm2m_store *st,
 						const struct klwm2m_path *p);
 

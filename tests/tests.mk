@@ -37,7 +37,7 @@ $(BUILD)/selftests/%: tests/selftests/%.c tests/selftests/genl.c tests/selftests
 	$(CC) $(SELFTEST_CFLAGS) -o $@ $< tests/selftests/genl.c
 
 # ---- host-side unit tests (cmocka), with ASan and UBSan
-HOST_TESTS := test_ack test_ddf test_text
+HOST_TESTS := test_ack test_ddf test_objects test_text
 HOST_TEST_BINS := $(HOST_TESTS:%=$(BUILD)/host/%)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -56,12 +56,18 @@ $(BUILD)/host/test_text: tests/host/test_text.c tools/lib/klwm2m/text.c tools/li
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN) -o $@ tests/host/test_text.c \
 		tools/lib/klwm2m/text.c -lm $(shell pkg-config --libs cmocka)
 
+# The object definitions klwm2m ships (objects/*.xml), through the same loader.
+$(BUILD)/host/test_objects: tests/host/test_objects.c $(LIB_SRCS) tools/lib/klwm2m/internal.h tools/lib/klwm2m/include/libklwm2m.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN) -o $@ tests/host/test_objects.c \
+		$(LIB_SRCS) $(NL_LIBS) $(shell pkg-config --libs cmocka)
+
 # The registry of public LwM2M objects lives beside the repository (shared/).
 KLWM2M_REGISTRY ?= $(abspath $(TOP)/../shared/lwm2m-registry)
 
 host-test: $(HOST_TEST_BINS)
 	@test -d $(KLWM2M_REGISTRY) || { echo "not ok - host: the LwM2M registry is missing at $(KLWM2M_REGISTRY)"; exit 1; }
-	@for t in $(HOST_TEST_BINS); do KLWM2M_REGISTRY=$(KLWM2M_REGISTRY) CMOCKA_MESSAGE_OUTPUT=TAP $$t || exit 1; done
+	@for t in $(HOST_TEST_BINS); do KLWM2M_REGISTRY=$(KLWM2M_REGISTRY) KLWM2M_OBJECTS=$(TOP)/objects CMOCKA_MESSAGE_OUTPUT=TAP $$t || exit 1; done
 
 # ---- lint: each check prints "ok NAME" or "not ok NAME"
 LINT_LOG := $(BUILD)/lint

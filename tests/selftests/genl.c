@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -176,4 +177,111 @@ int genl_family(int fd, const char *name)
 	if (!a.tb[CTRL_ATTR_FAMILY_ID])
 		return -ENOENT;
 	return *(uint16_t *)((char *)a.tb[CTRL_ATTR_FAMILY_ID] + NLA_HDRLEN);
+}
+
+/* Dumps may carry a value of max_value_size (64 KiB by default) in one part. */
+static char dump_buf[256 * 1024];
+
+int genl_dump(int fd, struct genl_req *r, genl_record_fn fn, void *arg, struct genl_ack *a,
+	      int *intr)
+{
+	static uint32_t seq = 1u << 30;
+	int records = 0;
+
+	memset(a, 0, sizeof(*a));
+	a->offset = -1;
+	*intr = 0;
+	r->nlh.nlmsg_flags |= NLM_F_DUMP;
+	r->nlh.nlmsg_seq = ++seq;
+	if (send(fd, r->buf, r->nlh.nlmsg_len, 0) < 0)
+		return -errno;
+
+	for (;;) {
+		ssize_t n = recv(fd, dump_buf, sizeof(dump_buf), 0);
+		struct nlmsghdr *nlh;
+
+		if (n < 0)
+			return -errno;
+		for (nlh = (struct nlmsghdr *)dump_buf; NLMSG_OK(nlh, (size_t)n);
+		     nlh = NLMSG_NEXT(nlh, n)) {
+			struct nlattr *tb[64] = { };
+			struct genl_ack rec;
+
+			if (nlh->nlmsg_seq != r->nlh.nlmsg_seq)
+				continue;
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				*intr = 1;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				parse_err(a, nlh);
+				return records;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				memcpy(&a->error, NLMSG_DATA(nlh), sizeof(a->error));
+				return records;
+			}
+			memset(&rec, 0, sizeof(rec));
+			parse_attrs(&rec, (char *)NLMSG_DATA(nlh) + GENL_HDRLEN,
+				    (char *)nlh + nlh->nlmsg_len);
+			memcpy(tb, rec.tb, sizeof(tb));
+			records++;
+			if (fn && fn(tb, arg))
+				return records;
+		}
+	}
+}
+
+int genl_mcast_group(int fd, const char *family, const char *group)
+{
+	const struct nlattr *groups, *g;
+	struct genl_req r;
+	struct genl_ack a;
+	const char *p, *end;
+	int err;
+
+	genl_req_init(&r, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, 1);
+	genl_req_put(&r, CTRL_ATTR_FAMILY_NAME, family, strlen(family) + 1);
+	err = genl_exchange(fd, &r, &a);
+	if (err || a.error)
+		return err ? err : a.error;
+	groups = a.tb[CTRL_ATTR_MCAST_GROUPS];
+	if (!groups)
+		return -ENOENT;
+	end = (const char *)groups + groups->nla_len;
+	for (p = (const char *)groups + NLA_HDRLEN; p + NLA_HDRLEN <= end;) {
+		const struct nlattr *name, *id;
+
+		g = (const struct nlattr *)p;
+		if (g->nla_len < NLA_HDRLEN || p + g->nla_len > end)
+			break;
+		name = genl_nested(g, CTRL_ATTR_MCAST_GRP_NAME);
+		id = genl_nested(g, CTRL_ATTR_MCAST_GRP_ID);
+		if (name && id && !strcmp((const char *)name + NLA_HDRLEN, group))
+			return *(const uint32_t *)((const char *)id + NLA_HDRLEN);
+		p += NLA_ALIGN(g->nla_len);
+	}
+	return -ENOENT;
+}
+
+int genl_recv(int fd, struct genl_ack *a, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct nlmsghdr *nlh = (struct nlmsghdr *)a->reply;
+	ssize_t n;
+	int ret;
+
+	memset(a, 0, sizeof(*a));
+	a->offset = -1;
+	ret = poll(&pfd, 1, timeout_ms);
+	if (ret < 0)
+		return -errno;
+	if (!ret)
+		return -ETIMEDOUT;
+	n = recv(fd, a->reply, sizeof(a->reply), 0);
+	if (n < 0)
+		return -errno;
+	if (!NLMSG_OK(nlh, (size_t)n) || nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+		return -EBADMSG;
+	a->replied = 1;
+	parse_attrs(a, (char *)NLMSG_DATA(nlh) + GENL_HDRLEN, (char *)nlh + nlh->nlmsg_len);
+	return ((struct genlmsghdr *)NLMSG_DATA(nlh))->cmd;
 }

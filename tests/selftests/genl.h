@@ -49,4 +49,24 @@ const struct nlattr *genl_nested(const struct nlattr *nest, uint16_t type);
 /* Sends @r (with NLM_F_ACK) and reads the reply, if any, and the ACK. */
 int genl_exchange(int fd, struct genl_req *r, struct genl_ack *a);
 
+/*
+ * Sends @r as a dump request and calls @fn with each reply's attributes
+ * (indexed by type, up to 63) until NLMSG_DONE, an error, or @fn returning
+ * non-zero (then it stops reading: the dump is left unfinished). a->error
+ * receives the dump's error, *@intr whether any part carried
+ * NLM_F_DUMP_INTR. Return: the number of records, or -errno.
+ */
+typedef int (*genl_record_fn)(struct nlattr **tb, void *arg);
+int genl_dump(int fd, struct genl_req *r, genl_record_fn fn, void *arg, struct genl_ack *a,
+	      int *intr);
+
+/* The multicast group's ID in @family, or -errno. */
+int genl_mcast_group(int fd, const char *family, const char *group);
+
+/*
+ * Waits up to @timeout_ms for one message on @fd (e.g. a multicast event)
+ * and parses it into @a. Return: its genl command, -ETIMEDOUT, or -errno.
+ */
+int genl_recv(int fd, struct genl_ack *a, int timeout_ms);
+
 #endif

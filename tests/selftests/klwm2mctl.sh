@@ -71,6 +71,11 @@ registry_through_the_kernel() {
 		[ "$(grep -c "^klwm2mctl: $reg/.*\.xml" /tmp/registry.err)" -eq "$refused" ]
 }
 
+# The definitions klwm2m ships (objects/), secret resources included.
+shipped_objects_through_the_kernel() {
+	unshare --net "$ctl" define "$top"/objects/*.xml
+}
+
 unprivileged_cannot_define() {
 	local err
 	err=$(unshare --net setpriv --reuid=65534 --regid=65534 --clear-groups \
@@ -83,7 +88,7 @@ in_new_netns() {
 }
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..11"
 check "info prints the module's version, ABI and limits" info_text
 check "info -j prints JSON with the same figures" info_json
 check "info works in a fresh network namespace" in_new_netns
@@ -92,6 +97,7 @@ check "extra arguments to info exit 2" exit_code 2 "$ctl" info extra
 check "--help exits 0" exit_code 0 "$ctl" --help
 check "define loads a DDF file once and refuses it twice" define_once
 check "every registry file is defined or refused with its name" registry_through_the_kernel
+check "klwm2m's own object definitions are all defined" shipped_objects_through_the_kernel
 check "an unprivileged user cannot define" unprivileged_cannot_define
 check "a mode above 0777 exits 2" exit_code 2 "$ctl" define --mode 1777 "$reg/3303.xml"
 exit $failed

@@ -10,9 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/klwm2m.h>
+#include <linux/netlink.h>
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
 
 #include "kselftest_harness.h"
 #include "genl.h"
@@ -489,6 +495,475 @@ TEST_F(store, another_namespace_has_its_own_store)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* ---- definitions read back ---- */
+
+static int obj_get(int fd, int family, uint16_t oid, struct genl_ack *a)
+{
+	struct genl_req r;
+
+	genl_req_init(&r, family, 0, KLWM2M_CMD_OBJ_GET, KLWM2M_GENL_VERSION);
+	put_u16(&r, KLWM2M_A_OBJ_ID, oid);
+	return genl_exchange(fd, &r, a);
+}
+
+#define U8(a)	(*(uint8_t *)PAYLOAD(a))
+#define U16(a)	(*(uint16_t *)PAYLOAD(a))
+#define U32(a)	(*(uint32_t *)PAYLOAD(a))
+#define U64(a)	(*(uint64_t *)PAYLOAD(a))
+
+TEST_F(store, a_definition_is_read_back_whole)
+{
+	const struct nlattr *nla, *first = NULL;
+	struct genl_ack a;
+	int nres = 0;
+	char *p, *end;
+
+	ASSERT_EQ(0, obj_get(self->fd, self->family, 3303, &a));
+	ASSERT_EQ(0, a.error) TH_LOG("%s", a.msg);
+	EXPECT_EQ(3303, U16(a.tb[KLWM2M_A_OBJ_ID]));
+	EXPECT_STREQ("Temperature", (char *)PAYLOAD(a.tb[KLWM2M_A_OBJ_NAME]));
+	EXPECT_STREQ("1.1", (char *)PAYLOAD(a.tb[KLWM2M_A_OBJ_VERSION]));
+	EXPECT_EQ(KLWM2M_OBJ_F_MULTIPLE, U32(a.tb[KLWM2M_A_OBJ_FLAGS]));
+	EXPECT_EQ(0644, U16(a.tb[KLWM2M_A_OBJ_MODE]));
+	EXPECT_EQ(1, U32(a.tb[KLWM2M_A_OBJ_INSTANCES]));
+	/* Every resource nest, in ID order. */
+	p = (char *)NLMSG_DATA((struct nlmsghdr *)a.reply) + GENL_HDRLEN;
+	end = a.reply + ((struct nlmsghdr *)a.reply)->nlmsg_len;
+	for (; p + NLA_HDRLEN <= end; p += NLA_ALIGN(nla->nla_len)) {
+		nla = (const struct nlattr *)p;
+		if ((nla->nla_type & NLA_TYPE_MASK) != KLWM2M_A_OBJ_RES)
+			continue;
+		if (!first)
+			first = nla;
+		if (U16(genl_nested(nla, KLWM2M_A_RES_ID)) == 5700) {
+			EXPECT_EQ(F64_MINUS_40, U64(genl_nested(nla, KLWM2M_A_RES_RANGE_MIN)));
+			EXPECT_EQ(F64_125, U64(genl_nested(nla, KLWM2M_A_RES_RANGE_MAX)));
+			EXPECT_EQ(KLWM2M_TYPE_FLOAT, U8(genl_nested(nla, KLWM2M_A_RES_TYPE)));
+			EXPECT_EQ(NULL, genl_nested(nla, KLWM2M_A_RES_LEN_MIN));
+		}
+		if (U16(genl_nested(nla, KLWM2M_A_RES_ID)) == 9)
+			EXPECT_EQ(KLWM2M_RES_F_SECRET, U32(genl_nested(nla, KLWM2M_A_RES_FLAGS)));
+		nres++;
+	}
+	EXPECT_EQ(5, nres);
+	ASSERT_NE(NULL, first);
+	EXPECT_EQ(1, U16(genl_nested(first, KLWM2M_A_RES_ID)));
+
+	ASSERT_EQ(0, obj_get(self->fd, self->family, 4, &a));
+	EXPECT_EQ(-ENOENT, a.error);
+	EXPECT_STREQ("no such object", a.msg);
+}
+
+static int collect_ids(struct nlattr **tb, void *arg)
+{
+	int *ids = arg;
+
+	if (tb[KLWM2M_A_OBJ_ID] && ids[0] < 15)
+		ids[++ids[0]] = U16(tb[KLWM2M_A_OBJ_ID]);
+	return 0;
+}
+
+TEST_F(store, every_object_is_dumped_in_id_order)
+{
+	int ids[16] = { 0 }, intr;
+	struct genl_req r;
+	struct genl_ack a;
+	uint16_t oid[] = { 20000, 10 };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		genl_req_init(&r, self->family, 0, KLWM2M_CMD_OBJ_DEFINE, KLWM2M_GENL_VERSION);
+		put_u16(&r, KLWM2M_A_OBJ_ID, oid[i]);
+		put_str(&r, KLWM2M_A_OBJ_NAME, "Other");
+		ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+		ASSERT_EQ(0, a.error) TH_LOG("%s", a.msg);
+	}
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_OBJ_GET, KLWM2M_GENL_VERSION);
+	ASSERT_EQ(3, genl_dump(self->fd, &r, collect_ids, ids, &a, &intr));
+	EXPECT_EQ(0, a.error);
+	EXPECT_EQ(0, intr);
+	EXPECT_EQ(10, ids[1]);
+	EXPECT_EQ(3303, ids[2]);
+	EXPECT_EQ(20000, ids[3]);
+}
+
+/* ---- dumps of values ---- */
+
+struct records {
+	int n;
+	char path[32][32];	/* "/o/i/r/ri" of each record */
+	int secret[32], has_data[32];
+};
+
+static int collect_paths(struct nlattr **tb, void *arg)
+{
+	struct records *rec = arg;
+	const struct nlattr *p = tb[KLWM2M_A_VALUE_PATH];
+	const struct nlattr *ids[4];
+	int i, len = 0;
+
+	if (!p || rec->n >= 32)
+		return 0;
+	ids[0] = genl_nested(p, KLWM2M_A_PATH_OBJ);
+	ids[1] = genl_nested(p, KLWM2M_A_PATH_INST);
+	ids[2] = genl_nested(p, KLWM2M_A_PATH_RES);
+	ids[3] = genl_nested(p, KLWM2M_A_PATH_RINST);
+	for (i = 0; i < 4 && ids[i]; i++)
+		len += snprintf(rec->path[rec->n] + len, sizeof(rec->path[0]) - len, "/%u",
+				U16(ids[i]));
+	rec->secret[rec->n] = !!tb[KLWM2M_A_VALUE_SECRET];
+	rec->has_data[rec->n] = !!tb[KLWM2M_A_VALUE_DATA];
+	rec->n++;
+	return 0;
+}
+
+/* Dumps under a path of @depth IDs taken from @ids. */
+static int dump_path(int fd, int family, const int *ids, int depth, genl_record_fn fn,
+		     void *arg, struct genl_ack *a, int *intr)
+{
+	static const uint16_t type[] = {
+		KLWM2M_A_PATH_OBJ, KLWM2M_A_PATH_INST, KLWM2M_A_PATH_RES, KLWM2M_A_PATH_RINST,
+	};
+	struct genl_req r;
+	int i;
+
+	genl_req_init(&r, family, 0, KLWM2M_CMD_GET, KLWM2M_GENL_VERSION);
+	if (depth) {
+		size_t nest = genl_req_nest(&r, KLWM2M_A_VALUE_PATH);
+
+		for (i = 0; i < depth; i++)
+			put_u16(&r, type[i], ids[i]);
+		genl_req_nest_end(&r, nest);
+	}
+	return genl_dump(fd, &r, fn, arg, a, intr);
+}
+
+static void set_examples(struct __test_metadata *_metadata, int fd, int family)
+{
+	uint64_t t = F64_21_5;
+	int64_t l0 = 10, l1 = 11;
+	struct genl_req r;
+	struct genl_ack a;
+
+	genl_req_init(&r, family, 0, KLWM2M_CMD_SET, KLWM2M_GENL_VERSION);
+	put_value(&r, 0, 5701, -1, KLWM2M_TYPE_STRING, "Cel", 3);
+	put_value(&r, 0, 5700, -1, KLWM2M_TYPE_FLOAT, &t, sizeof(t));
+	put_value(&r, 0, 9, -1, KLWM2M_TYPE_OPAQUE, "psk", 3);
+	put_value(&r, 0, 1, 1, KLWM2M_TYPE_INTEGER, &l1, sizeof(l1));
+	put_value(&r, 0, 1, 0, KLWM2M_TYPE_INTEGER, &l0, sizeof(l0));
+	ASSERT_EQ(0, genl_exchange(fd, &r, &a));
+	ASSERT_EQ(0, a.error) TH_LOG("%s", a.msg);
+}
+
+TEST_F(store, an_instance_dumps_as_its_record_then_its_values_in_id_order)
+{
+	static const char *const want[] = {
+		"/3303/0", "/3303/0/1/0", "/3303/0/1/1", "/3303/0/9", "/3303/0/5700",
+		"/3303/0/5701",
+	};
+	int ids[] = { 3303, 0 }, intr;
+	struct records rec = { 0 };
+	struct genl_ack a;
+	unsigned int i;
+
+	set_examples(_metadata, self->fd, self->family);
+	ASSERT_EQ(6, dump_path(self->fd, self->family, ids, 2, collect_paths, &rec, &a, &intr));
+	EXPECT_EQ(0, a.error) TH_LOG("%s", a.msg);
+	for (i = 0; i < 6; i++) {
+		EXPECT_STREQ(want[i], rec.path[i]);
+		EXPECT_EQ(i > 0, rec.has_data[i]);
+		EXPECT_EQ(0, rec.secret[i]);
+	}
+	/* A multiple resource alone, then one of its instances. */
+	memset(&rec, 0, sizeof(rec));
+	ids[1] = 0;
+	{
+		int sub[] = { 3303, 0, 1, 1 };
+
+		ASSERT_EQ(2, dump_path(self->fd, self->family, sub, 3, collect_paths, &rec, &a,
+				       &intr));
+		EXPECT_STREQ("/3303/0/1/1", rec.path[1]);
+		ASSERT_EQ(1, dump_path(self->fd, self->family, sub, 4, NULL, NULL, &a, &intr));
+	}
+	/* The whole store. */
+	ASSERT_EQ(6, dump_path(self->fd, self->family, NULL, 0, NULL, NULL, &a, &intr));
+}
+
+static int nobody_dumps_no_secret(int fd, int family)
+{
+	int ids[] = { 3303, 0, 9 }, intr;
+	struct records rec = { 0 };
+	struct genl_ack a;
+
+	if (dump_path(fd, family, ids, 3, collect_paths, &rec, &a, &intr) != 1 || a.error)
+		return 10;
+	if (strcmp(rec.path[0], "/3303/0/9") || !rec.secret[0] || rec.has_data[0])
+		return 11;
+	return 0;
+}
+
+TEST_F(store, a_dump_shows_secrets_to_the_unprivileged_without_their_data)
+{
+	set_examples(_metadata, self->fd, self->family);
+	EXPECT_EQ(0, as_nobody(self->family, nobody_dumps_no_secret));
+}
+
+TEST_F(store, a_dump_of_what_does_not_exist_fails_with_a_message)
+{
+	int ids[] = { 3303, 7 }, intr;
+	struct genl_req r;
+	struct genl_ack a;
+	size_t nest;
+
+	ASSERT_EQ(0, dump_path(self->fd, self->family, ids, 2, NULL, NULL, &a, &intr));
+	EXPECT_EQ(-ENOENT, a.error);
+	EXPECT_STREQ("no such instance", a.msg);
+
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_GET, KLWM2M_GENL_VERSION);
+	nest = genl_req_nest(&r, KLWM2M_A_VALUE_PATH);
+	put_u16(&r, KLWM2M_A_PATH_OBJ, 3303);
+	put_u16(&r, KLWM2M_A_PATH_RES, 1);
+	genl_req_nest_end(&r, nest);
+	ASSERT_EQ(0, genl_dump(self->fd, &r, NULL, NULL, &a, &intr));
+	EXPECT_EQ(-EINVAL, a.error);
+	EXPECT_STREQ("a path names its levels from the object down, without gaps", a.msg);
+}
+
+/* Fills resource 1 of instance 0 with @n resource instances. */
+static void fill_levels(struct __test_metadata *_metadata, int fd, int family, int n)
+{
+	struct genl_req r;
+	struct genl_ack a;
+	int64_t v;
+	int i;
+
+	for (i = 0; i < n; i += 50) {
+		genl_req_init(&r, family, 0, KLWM2M_CMD_SET, KLWM2M_GENL_VERSION);
+		for (v = i; v < i + 50 && v < n; v++)
+			put_value(&r, 0, 1, v, KLWM2M_TYPE_INTEGER, &v, sizeof(v));
+		ASSERT_EQ(0, genl_exchange(fd, &r, &a));
+		ASSERT_EQ(0, a.error) TH_LOG("%s", a.msg);
+	}
+}
+
+struct writer {
+	int fd, family, done;
+};
+
+/* After the first record, another socket writes: the dump must say so. */
+static int write_once(struct nlattr **tb, void *arg)
+{
+	struct writer *w = arg;
+	int64_t v = 7;
+	struct genl_ack a;
+
+	(void)tb;
+	if (!w->done++)
+		set_one(w->fd, w->family, 0, 1, 40000, KLWM2M_TYPE_INTEGER, &v, sizeof(v), &a);
+	return 0;
+}
+
+TEST_F(store, a_dump_interrupted_by_a_write_is_flagged)
+{
+	struct writer w = { .family = self->family };
+	int ids[] = { 3303, 0 }, intr, n;
+	struct genl_ack a;
+
+	fill_levels(_metadata, self->fd, self->family, 1500);
+	/* Undisturbed: consistent, every record once. */
+	n = dump_path(self->fd, self->family, ids, 2, NULL, NULL, &a, &intr);
+	EXPECT_EQ(1501, n);
+	EXPECT_EQ(0, a.error);
+	EXPECT_EQ(0, intr);
+
+	w.fd = genl_open();
+	ASSERT_LE(0, w.fd);
+	n = dump_path(self->fd, self->family, ids, 2, write_once, &w, &a, &intr);
+	EXPECT_EQ(0, a.error);
+	EXPECT_EQ(1, intr);
+	/* Resumed by IDs: nothing twice, and the new instance sits past the cursor. */
+	EXPECT_EQ(1502, n);
+	close(w.fd);
+}
+
+static int stop_after_one(struct nlattr **tb, void *arg)
+{
+	(void)tb;
+	(void)arg;
+	return 1;
+}
+
+TEST_F(store, a_socket_closed_mid_dump_leaves_the_store_usable)
+{
+	int ids[] = { 3303 }, intr, fd;
+	struct genl_ack a;
+
+	fill_levels(_metadata, self->fd, self->family, 1500);
+	fd = genl_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, dump_path(fd, self->family, ids, 1, stop_after_one, NULL, &a, &intr));
+	close(fd);		/* with the rest of the dump pending */
+	EXPECT_EQ(1501, dump_path(self->fd, self->family, ids, 1, NULL, NULL, &a, &intr));
+	EXPECT_EQ(0, a.error);
+}
+
+TEST_F(store, a_multiple_resource_is_replaced_in_one_batch)
+{
+	int ids[] = { 3303, 0, 1 }, intr;
+	struct records rec = { 0 };
+	int64_t v = 50;
+	struct genl_req r;
+	struct genl_ack a;
+
+	fill_levels(_metadata, self->fd, self->family, 3);
+	ASSERT_EQ(0, get_one(self->fd, self->family, 0, 1, -1, &a));
+	EXPECT_EQ(-EISDIR, a.error);
+	EXPECT_STREQ("a multiple resource: name an instance of it, or dump it", a.msg);
+
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_SET, KLWM2M_GENL_VERSION);
+	put_value(&r, 0, 1, -1, KLWM2M_TYPE_INTEGER, NULL, 0);		/* clear */
+	put_value(&r, 0, 1, 5, KLWM2M_TYPE_INTEGER, &v, sizeof(v));
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	ASSERT_EQ(0, a.error) TH_LOG("%s", a.msg);
+	ASSERT_EQ(1, dump_path(self->fd, self->family, ids, 3, collect_paths, &rec, &a, &intr));
+	EXPECT_STREQ("/3303/0/1/5", rec.path[0]);
+
+	/* A single resource cannot be cleared; the batch lands nothing. */
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_SET, KLWM2M_GENL_VERSION);
+	put_value(&r, 0, 1, -1, KLWM2M_TYPE_INTEGER, NULL, 0);
+	put_value(&r, 0, 5701, -1, KLWM2M_TYPE_STRING, NULL, 0);
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	EXPECT_EQ(-EINVAL, a.error);
+	EXPECT_STREQ("a single resource cannot be cleared", a.msg);
+	ASSERT_EQ(1, dump_path(self->fd, self->family, ids, 3, NULL, NULL, &a, &intr));
+}
+
+static int set_for_server(int fd, int family, uint16_t rid, int riid, uint8_t type,
+			  const void *data, size_t len, struct genl_ack *a)
+{
+	struct genl_req r;
+
+	genl_req_init(&r, family, 0, KLWM2M_CMD_SET, KLWM2M_GENL_VERSION);
+	put_u16(&r, KLWM2M_A_SET_SERVER, 101);
+	put_value(&r, 0, rid, riid, type, data, len);
+	return genl_exchange(fd, &r, a);
+}
+
+static int nobody_cannot_write_for_a_server(int fd, int family)
+{
+	int64_t v = 1;
+	struct genl_ack a;
+
+	if (set_for_server(fd, family, 1, 0, KLWM2M_TYPE_INTEGER, &v, sizeof(v), &a))
+		return 10;
+	if (a.error != -EPERM || strcmp(a.msg, "only an admin (the agent) writes for a server"))
+		return 11;
+	return 0;
+}
+
+TEST_F(store, a_write_for_a_server_needs_the_write_operation)
+{
+	uint64_t t = F64_21_5;
+	int64_t v = 1;
+	struct genl_ack a;
+
+	ASSERT_EQ(0, set_for_server(self->fd, self->family, 5700, -1, KLWM2M_TYPE_FLOAT,
+				    &t, sizeof(t), &a));
+	EXPECT_EQ(-EPERM, a.error);
+	EXPECT_STREQ("the resource is not writable by a server", a.msg);
+	ASSERT_EQ(0, set_for_server(self->fd, self->family, 1, 0, KLWM2M_TYPE_INTEGER,
+				    &v, sizeof(v), &a));
+	EXPECT_EQ(0, a.error) TH_LOG("%s", a.msg);
+	EXPECT_EQ(0, as_nobody(self->family, nobody_cannot_write_for_a_server));
+}
+
+/* ---- events ---- */
+
+static int listen_events(struct __test_metadata *_metadata)
+{
+	int fd = genl_open(), grp;
+
+	EXPECT_LE(0, fd);
+	grp = genl_mcast_group(fd, KLWM2M_GENL_NAME, KLWM2M_MCGRP_EVENTS);
+	EXPECT_LT(0, grp);
+	EXPECT_EQ(0, setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)));
+	return fd;
+}
+
+static uint32_t portid_of(int fd)
+{
+	struct sockaddr_nl sa;
+	socklen_t len = sizeof(sa);
+
+	if (getsockname(fd, (struct sockaddr *)&sa, &len))
+		return 0;
+	return sa.nl_pid;
+}
+
+static int count_paths(const struct genl_ack *a)
+{
+	const struct nlattr *nla;
+	const char *p, *end;
+	int n = 0;
+
+	p = (const char *)NLMSG_DATA((const struct nlmsghdr *)a->reply) + GENL_HDRLEN;
+	end = a->reply + ((const struct nlmsghdr *)a->reply)->nlmsg_len;
+	for (; p + NLA_HDRLEN <= end; p += NLA_ALIGN(nla->nla_len)) {
+		nla = (const struct nlattr *)p;
+		n += (nla->nla_type & NLA_TYPE_MASK) == KLWM2M_A_EVENT_PATH;
+	}
+	return n;
+}
+
+TEST_F(store, a_listener_sees_each_change_once_with_its_origin)
+{
+	int ev = listen_events(_metadata);
+	uint64_t t = F64_21_5;
+	int64_t v = 3;
+	struct genl_req r;
+	struct genl_ack a, e;
+
+	ASSERT_EQ(0, create_instance(self->fd, self->family, 4, &a));
+	ASSERT_EQ(0, a.error);
+	ASSERT_EQ(KLWM2M_CMD_EVENT, genl_recv(ev, &e, 2000));
+	EXPECT_EQ(KLWM2M_EVENT_INST_CREATED, U8(e.tb[KLWM2M_A_EVENT_KIND]));
+	EXPECT_EQ(4, U16(genl_nested(e.tb[KLWM2M_A_EVENT_PATH], KLWM2M_A_PATH_INST)));
+	EXPECT_EQ(portid_of(self->fd), U32(e.tb[KLWM2M_A_EVENT_PORTID]));
+	EXPECT_EQ(NULL, e.tb[KLWM2M_A_EVENT_SERVER]);
+
+	/* One batch of three values: one event naming three paths. */
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_SET, KLWM2M_GENL_VERSION);
+	put_value(&r, 4, 5700, -1, KLWM2M_TYPE_FLOAT, &t, sizeof(t));
+	put_value(&r, 4, 1, 0, KLWM2M_TYPE_INTEGER, &v, sizeof(v));
+	put_value(&r, 0, 5701, -1, KLWM2M_TYPE_STRING, "K", 1);
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	ASSERT_EQ(0, a.error) TH_LOG("%s", a.msg);
+	ASSERT_EQ(KLWM2M_CMD_EVENT, genl_recv(ev, &e, 2000));
+	EXPECT_EQ(KLWM2M_EVENT_VALUE_CHANGED, U8(e.tb[KLWM2M_A_EVENT_KIND]));
+	EXPECT_EQ(3, count_paths(&e));
+
+	/* A refused batch: no event. A server's write: its short ID. */
+	ASSERT_EQ(0, set_one(self->fd, self->family, 9, 5700, -1, KLWM2M_TYPE_FLOAT, &t,
+			     sizeof(t), &a));
+	EXPECT_EQ(-ENOENT, a.error);
+	ASSERT_EQ(0, set_for_server(self->fd, self->family, 1, 2, KLWM2M_TYPE_INTEGER, &v,
+				    sizeof(v), &a));
+	ASSERT_EQ(0, a.error) TH_LOG("%s", a.msg);
+	ASSERT_EQ(KLWM2M_CMD_EVENT, genl_recv(ev, &e, 2000));
+	ASSERT_NE(NULL, e.tb[KLWM2M_A_EVENT_SERVER]);
+	EXPECT_EQ(101, U16(e.tb[KLWM2M_A_EVENT_SERVER]));
+	EXPECT_EQ(1, count_paths(&e));
+
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_INST_DELETE, KLWM2M_GENL_VERSION);
+	put_u16(&r, KLWM2M_A_PATH_OBJ, 3303);
+	put_u16(&r, KLWM2M_A_PATH_INST, 4);
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	ASSERT_EQ(KLWM2M_CMD_EVENT, genl_recv(ev, &e, 2000));
+	EXPECT_EQ(KLWM2M_EVENT_INST_DELETED, U8(e.tb[KLWM2M_A_EVENT_KIND]));
+	EXPECT_EQ(-ETIMEDOUT, genl_recv(ev, &e, 200));
+	close(ev);
 }
 
 TEST_HARNESS_MAIN

@@ -10,6 +10,17 @@
  * values; any other text (enumerations, prose) is informational and ignored.
  * Everything else that does not fit is refused, naming the file, the line
  * and the reason.
+ *
+ * One extension, for what DDF cannot say: a resource that holds a secret (a
+ * PSK, a private key) carries an attribute in klwm2m's own XML namespace,
+ *
+ *   <LWM2M xmlns:klwm2m="urn:klwm2m:ddf:1">
+ *     ... <Item ID="5" klwm2m:secret="true"> ...
+ *
+ * and gets KLWM2M_RES_F_SECRET. The value is "true" or "false"; only string
+ * and opaque resources can be secret. Readers that do not know the namespace
+ * ignore the attribute. A "secret" attribute outside the namespace is refused
+ * rather than ignored, so that a misspelt marking cannot leave a key readable.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,6 +33,8 @@
 #include <libxml/tree.h>
 
 #include "internal.h"
+
+#define KLWM2M_DDF_NS "urn:klwm2m:ddf:1"
 
 /* The text of the first child element named @name, trimmed, or NULL. */
 static xmlNode *child(xmlNode *parent, const char *name)
@@ -184,6 +197,31 @@ static int parse_choice(struct ddf_ctx *c, xmlNode *parent, const char *who, con
 	return 0;
 }
 
+/* The klwm2m:secret attribute of @item (see the top of this file). */
+static int parse_secret(struct ddf_ctx *c, xmlNode *item, struct klwm2m_resdef *rd)
+{
+	xmlChar *v;
+	int yes, no;
+
+	if (xmlHasNsProp(item, (const xmlChar *)"secret", NULL))
+		return fail(c, item, "resource %u: secret must be klwm2m:secret, in namespace %s",
+			    rd->id, KLWM2M_DDF_NS);
+	v = xmlGetNsProp(item, (const xmlChar *)"secret", (const xmlChar *)KLWM2M_DDF_NS);
+	if (!v)
+		return 0;
+	yes = !strcmp((const char *)v, "true");
+	no = !strcmp((const char *)v, "false");
+	xmlFree(v);
+	if (!yes && !no)
+		return fail(c, item, "resource %u: klwm2m:secret must be true or false", rd->id);
+	if (yes && rd->type != KLWM2M_TYPE_STRING && rd->type != KLWM2M_TYPE_OPAQUE)
+		return fail(c, item, "resource %u: only string or opaque resources can be secret",
+			    rd->id);
+	if (yes)
+		rd->flags |= KLWM2M_RES_F_SECRET;
+	return 0;
+}
+
 static int parse_item(struct ddf_ctx *c, xmlNode *item, struct klwm2m_resdef *rd)
 {
 	char buf[KLWM2M_DDF_NAME_MAX], who[32], *idtxt;
@@ -235,7 +273,7 @@ static int parse_item(struct ddf_ctx *c, xmlNode *item, struct klwm2m_resdef *rd
 
 	if (!text(child(item, "RangeEnumeration"), buf, sizeof(buf)))
 		parse_range(buf, rd);
-	return 0;
+	return parse_secret(c, item, rd);
 }
 
 static int parse_object(struct ddf_ctx *c, xmlNode *obj, struct klwm2m_objdef *def)

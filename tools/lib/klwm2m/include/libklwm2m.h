@@ -107,6 +107,15 @@ struct klwm2m_objdef {
  * @path: the file
  * @out: receives the definition, to free with klwm2m_objdef_free()
  *
+ * Secrets: DDF has no way to say that a resource holds a key. klwm2m adds one
+ * attribute in its own namespace, which other DDF readers ignore:
+ *
+ *   <LWM2M xmlns:klwm2m="urn:klwm2m:ddf:1">
+ *     ... <Item ID="5" klwm2m:secret="true"> ...
+ *
+ * sets KLWM2M_RES_F_SECRET on that resource (string or opaque only; the value
+ * is "true" or "false"). A "secret" attribute without the namespace is refused.
+ *
  * Return: 0, -EINVAL (with klwm2m_last_error() naming the file, the line and
  * the reason) or -ENOMEM.
  */
