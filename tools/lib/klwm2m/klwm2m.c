@@ -69,7 +69,7 @@ KLWM2M_API const char *klwm2m_strerror(int err)
 {
 	switch (err) {
 	case -ENOENT:
-		return "not found (is the klwm2m module loaded?)";
+		return "not found";
 	case -EPROTO:
 		return "the module speaks another ABI version";
 	default:
