@@ -30,7 +30,13 @@ SELFTEST_BINS := $(SELFTESTS:%=$(BUILD)/selftests/%)
 SELFTEST_CFLAGS = $(CFLAGS) $(WARNFLAGS) -Wno-missing-prototypes -Wno-clobbered -Wno-sign-compare -D_GNU_SOURCE \
 	-I$(TOP)/uapi -I$(KTREE)/tools/testing/selftests
 
-selftests: $(SELFTEST_BINS)
+# libklwm2m's own selftest links the library, as applications do.
+selftests: $(SELFTEST_BINS) $(BUILD)/selftests/libklwm2m
+
+$(BUILD)/selftests/libklwm2m: tests/selftests/libklwm2m.c $(LIBKLWM2M) tools/lib/klwm2m/include/libklwm2m.h uapi/linux/klwm2m.h
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -I$(TOP)/tools/lib/klwm2m/include -o $@ $< \
+		-L$(BUILD) -lklwm2m -Wl,-rpath,$(BUILD)
 
 $(BUILD)/selftests/%: tests/selftests/%.c tests/selftests/genl.c tests/selftests/genl.h uapi/linux/klwm2m.h
 	@mkdir -p $(dir $@)

@@ -161,7 +161,7 @@ struct klwm2m_path {
 };
 
 /* A resource's path, e.g. klwm2m_set_float(k, &KLWM2M_PATH_RES(3303, 0, 5700), 21.5) (C only). */
-#define KLWM2M_PATH_RES(o, i, r) \\
+#define KLWM2M_PATH_RES(o, i, r) \
 	((struct klwm2m_path){ .oid = (o), .iid = (i), .rid = (r), .depth = 3 })
 
 /* Size of a buffer that holds any path's text, "/65534/65534/65534/65534" and its NUL. */

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * libklwm2m against the loaded module, each test in a fresh network
+ * namespace: typed writes and reads, batches and the entry a refusal names,
+ * dumps (stopped early, interrupted by a write), object definitions, events
+ * (origin, server, overrun).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/klwm2m.h>
+
+#include "kselftest_harness.h"
+#include "libklwm2m.h"
+
+#define OID 32001
+#define RES(r) KLWM2M_PATH_RES(OID, 0, (r))
+
+static const struct {
+	uint16_t id;
+	uint8_t type;
+	uint32_t flags;
+	const char *name;
+} resources[] = {
+	{ 0, KLWM2M_TYPE_INTEGER, 0, "integer" },
+	{ 1, KLWM2M_TYPE_STRING, 0, "string" },
+	{ 2, KLWM2M_TYPE_INTEGER, KLWM2M_RES_F_MULTIPLE, "integers" },
+	{ 3, KLWM2M_TYPE_FLOAT, 0, "float" },
+	{ 4, KLWM2M_TYPE_BOOLEAN, 0, "boolean" },
+	{ 5, KLWM2M_TYPE_OBJLNK, 0, "objlnk" },
+	{ 6, KLWM2M_TYPE_TIME, 0, "time" },
+	{ 7, KLWM2M_TYPE_UNSIGNED, 0, "unsigned" },
+	{ 8, KLWM2M_TYPE_OPAQUE, 0, "opaque" },
+};
+#define NRES (sizeof(resources) / sizeof(resources[0]))
+
+FIXTURE(lib) {
+	struct klwm2m *k, *k2;
+};
+
+FIXTURE_SETUP(lib)
+{
+	struct klwm2m_resdef rd[NRES];
+	struct klwm2m_objdef def = { .id = OID, .flags = KLWM2M_OBJ_F_MULTIPLE, .version = "1.0",
+				     .name = "libklwm2m test", .nres = NRES, .res = rd };
+	uint16_t iid = 99;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNET)) TH_LOG("unshare: %s", strerror(errno));
+	ASSERT_EQ(0, klwm2m_open(&self->k)) TH_LOG("open: %s", klwm2m_last_error());
+	ASSERT_EQ(0, klwm2m_open(&self->k2)) TH_LOG("open: %s", klwm2m_last_error());
+	memset(rd, 0, sizeof(rd));
+	for (size_t i = 0; i < NRES; i++) {
+		rd[i].id = resources[i].id;
+		rd[i].type = resources[i].type;
+		rd[i].flags = resources[i].flags;
+		rd[i].ops = KLWM2M_OP_READ | KLWM2M_OP_WRITE;
+		strcpy(rd[i].name, resources[i].name);
+	}
+	ASSERT_EQ(0, klwm2m_define(self->k, &def, NULL)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	ASSERT_EQ(0, klwm2m_create(self->k, OID, -1, &iid)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	ASSERT_EQ(0, iid);
+}
+
+FIXTURE_TEARDOWN(lib)
+{
+	klwm2m_close(self->k);
+	klwm2m_close(self->k2);
+}
+
+TEST_F(lib, every_typed_setter_reads_back_through_its_getter)
+{
+	struct klwm2m_value v;
+	int64_t i;
+	uint64_t u;
+	double f;
+	int b;
+	uint16_t o, n;
+
+	ASSERT_EQ(0, klwm2m_set_int(self->k, &RES(0), -5));
+	ASSERT_EQ(0, klwm2m_get_int(self->k, &RES(0), &i));
+	ASSERT_EQ(-5, i);
+	ASSERT_EQ(0, klwm2m_set_uint(self->k, &RES(7), UINT64_MAX));
+	ASSERT_EQ(0, klwm2m_get_uint(self->k, &RES(7), &u));
+	ASSERT_EQ(UINT64_MAX, u);
+	ASSERT_EQ(0, klwm2m_set_float(self->k, &RES(3), 21.5));
+	ASSERT_EQ(0, klwm2m_get_float(self->k, &RES(3), &f));
+	ASSERT_TRUE(f == 21.5);
+	ASSERT_EQ(0, klwm2m_set_bool(self->k, &RES(4), 7));
+	ASSERT_EQ(0, klwm2m_get_bool(self->k, &RES(4), &b));
+	ASSERT_EQ(1, b);
+	ASSERT_EQ(0, klwm2m_set_time(self->k, &RES(6), 1700000000));
+	ASSERT_EQ(0, klwm2m_get_time(self->k, &RES(6), &i));
+	ASSERT_EQ(1700000000, i);
+	ASSERT_EQ(0, klwm2m_set_objlnk(self->k, &RES(5), 3, 65535));
+	ASSERT_EQ(0, klwm2m_get_objlnk(self->k, &RES(5), &o, &n));
+	ASSERT_EQ(3, o);
+	ASSERT_EQ(65535, n);
+	ASSERT_EQ(0, klwm2m_set_string(self->k, &RES(1), "Cel"));
+	ASSERT_EQ(0, klwm2m_get(self->k, &RES(1), &v));
+	ASSERT_EQ(KLWM2M_TYPE_STRING, v.type);
+	ASSERT_EQ(3, v.bytes.len);
+	ASSERT_STREQ("Cel", v.bytes.ptr);	/* NUL-terminated */
+	klwm2m_value_release(&v);
+	ASSERT_EQ(0, klwm2m_set_opaque(self->k, &RES(8), "\0\1\2", 3));
+	ASSERT_EQ(0, klwm2m_get(self->k, &RES(8), &v));
+	ASSERT_EQ(3, v.bytes.len);
+	ASSERT_EQ(0, memcmp(v.bytes.ptr, "\0\1\2", 3));
+	klwm2m_value_release(&v);
+
+	/* The wrong getter says what the resource holds. */
+	ASSERT_EQ(-EMEDIUMTYPE, klwm2m_get_int(self->k, &RES(3), &i));
+	ASSERT_STREQ("the resource holds a float, not a integer", klwm2m_errmsg(self->k));
+	/* The wrong setter is the kernel's to refuse. */
+	ASSERT_EQ(-EINVAL, klwm2m_set_int(self->k, &RES(3), 1));
+	ASSERT_NE(0, klwm2m_errmsg(self->k)[0]);
+}
+
+TEST_F(lib, get_tells_a_multiple_resource_and_a_missing_value_apart)
+{
+	struct klwm2m_value v;
+
+	ASSERT_EQ(-EISDIR, klwm2m_get(self->k, &RES(2), &v));
+	ASSERT_EQ(-ENOENT, klwm2m_get(self->k, &RES(0), &v));
+	ASSERT_EQ(-EINVAL, klwm2m_get(self->k, &(struct klwm2m_path){ .oid = OID, .depth = 1 }, &v));
+}
+
+TEST_F(lib, a_refused_batch_lands_nothing_and_names_its_entry)
+{
+	struct klwm2m_value good = { .type = KLWM2M_TYPE_INTEGER, .i = 1 };
+	struct klwm2m_value bad = { .type = KLWM2M_TYPE_STRING, .bytes = { "x", 1 } };
+	struct klwm2m_batch *b;
+	int64_t i;
+
+	ASSERT_EQ(0, klwm2m_batch_new(self->k, &b));
+	ASSERT_EQ(-1, klwm2m_batch_bad(b));
+	ASSERT_EQ(0, klwm2m_batch_add(b, &RES(0), &good));
+	ASSERT_EQ(0, klwm2m_batch_add(b, &KLWM2M_PATH_RES(OID, 0, 6), &bad));
+	ASSERT_EQ(0, klwm2m_batch_add(b, &RES(0), &good));
+	ASSERT_EQ(3, klwm2m_batch_count(b));
+	ASSERT_EQ(-EINVAL, klwm2m_batch_commit(b));
+	EXPECT_EQ(1, klwm2m_batch_bad(b)) TH_LOG("%s at %d", klwm2m_errmsg(self->k),
+						klwm2m_erroff(self->k));
+	ASSERT_LT(0, klwm2m_erroff(self->k));
+	ASSERT_EQ(-ENOENT, klwm2m_get_int(self->k, &RES(0), &i));
+	klwm2m_batch_free(b);
+
+	/* A path of another depth never reaches the kernel. */
+	ASSERT_EQ(0, klwm2m_batch_new(self->k, &b));
+	ASSERT_EQ(-EINVAL, klwm2m_batch_add(b, &(struct klwm2m_path){ .oid = OID, .depth = 2 },
+					    &good));
+	ASSERT_EQ(-EINVAL, klwm2m_batch_commit(b));	/* empty */
+	klwm2m_batch_free(b);
+}
+
+static int count_records(const struct klwm2m_record *rec, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int collect_riids(const struct klwm2m_record *rec, void *arg)
+{
+	char *out = arg;
+
+	sprintf(out + strlen(out), "%u=%lld ", rec->path.riid, (long long)rec->value.i);
+	return 0;
+}
+
+TEST_F(lib, a_batch_clears_and_replaces_a_multiple_resource)
+{
+	struct klwm2m_path ri = { .oid = OID, .iid = 0, .rid = 2, .depth = 4 };
+	struct klwm2m_value v = { .type = KLWM2M_TYPE_INTEGER };
+	struct klwm2m_batch *b;
+	char got[256] = "";
+
+	ASSERT_EQ(0, klwm2m_batch_new(self->k, &b));
+	for (ri.riid = 0; ri.riid < 3; ri.riid++) {
+		v.i = ri.riid * 10;
+		ASSERT_EQ(0, klwm2m_batch_add(b, &ri, &v));
+	}
+	ASSERT_EQ(0, klwm2m_batch_commit(b));
+	klwm2m_batch_free(b);
+
+	ASSERT_EQ(0, klwm2m_batch_new(self->k, &b));
+	ASSERT_EQ(0, klwm2m_batch_delete(b, &RES(2)));
+	ri.riid = 7;
+	v.i = 70;
+	ASSERT_EQ(0, klwm2m_batch_add(b, &ri, &v));
+	ASSERT_EQ(0, klwm2m_batch_commit(b)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	klwm2m_batch_free(b);
+	ASSERT_EQ(0, klwm2m_dump(self->k, &RES(2), collect_riids, got));
+	ASSERT_STREQ("7=70 ", got);
+}
+
+static int stop_at_third(const struct klwm2m_record *rec, void *arg)
+{
+	return ++*(int *)arg == 3 ? 42 : 0;
+}
+
+TEST_F(lib, a_dump_stopped_by_its_callback_leaves_the_handle_usable)
+{
+	struct klwm2m_path ri = { .oid = OID, .iid = 0, .rid = 2, .depth = 4 };
+	struct klwm2m_value v = { .type = KLWM2M_TYPE_INTEGER };
+	struct klwm2m_batch *b;
+	struct klwm2m_info info;
+	int n = 0;
+
+	ASSERT_EQ(0, klwm2m_batch_new(self->k, &b));
+	for (ri.riid = 0; ri.riid < 2000; ri.riid++)
+		ASSERT_EQ(0, klwm2m_batch_add(b, &ri, &v));
+	ASSERT_EQ(0, klwm2m_batch_commit(b)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	klwm2m_batch_free(b);
+	ASSERT_EQ(42, klwm2m_dump(self->k, NULL, stop_at_third, &n));
+	ASSERT_EQ(3, n);
+	ASSERT_EQ(0, klwm2m_info(self->k, &info)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	n = 0;
+	ASSERT_EQ(0, klwm2m_dump(self->k, NULL, count_records, &n));
+	ASSERT_EQ(2001, n);	/* the instance, then its values */
+}
+
+struct writer {
+	struct klwm2m *k;
+	int n;
+};
+
+static int write_during_dump(const struct klwm2m_record *rec, void *arg)
+{
+	struct writer *w = arg;
+
+	if (w->n++ == 0)
+		return klwm2m_set_int(w->k, &RES(0), 1);
+	return 0;
+}
+
+TEST_F(lib, a_dump_interrupted_by_a_write_delivers_everything_then_says_so)
+{
+	struct klwm2m_path ri = { .oid = OID, .iid = 0, .rid = 2, .depth = 4 };
+	struct klwm2m_value v = { .type = KLWM2M_TYPE_INTEGER };
+	struct writer w = { .k = self->k2 };
+	struct klwm2m_batch *b;
+
+	ASSERT_EQ(0, klwm2m_batch_new(self->k, &b));
+	for (ri.riid = 0; ri.riid < 5000; ri.riid++)
+		ASSERT_EQ(0, klwm2m_batch_add(b, &ri, &v));
+	ASSERT_EQ(0, klwm2m_batch_commit(b)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	klwm2m_batch_free(b);
+	/* 5000 records span several messages; the write lands after the first. */
+	ASSERT_EQ(-EAGAIN, klwm2m_dump(self->k, NULL, write_during_dump, &w));
+	ASSERT_LE(5001, w.n);
+	ASSERT_NE(NULL, strstr(klwm2m_errmsg(self->k), "interrupted by concurrent changes"));
+	w.n = 1;
+	ASSERT_EQ(0, klwm2m_dump(self->k, NULL, write_during_dump, &w));
+}
+
+static int find_object(const struct klwm2m_objdef *def, const struct klwm2m_owner *owner,
+		       unsigned int ninstances, void *arg)
+{
+	if (def->id == OID && def->nres == NRES && ninstances == 1 && owner->mode == 0644)
+		(*(int *)arg)++;
+	return 0;
+}
+
+TEST_F(lib, definitions_read_back_one_and_all)
+{
+	struct klwm2m_objdef *def;
+	struct klwm2m_owner owner;
+	unsigned int n;
+	int found = 0;
+
+	ASSERT_EQ(0, klwm2m_object_get(self->k, OID, &def, &owner, &n));
+	ASSERT_STREQ("libklwm2m test", def->name);
+	ASSERT_EQ(KLWM2M_OBJ_F_MULTIPLE, def->flags);
+	ASSERT_EQ(NRES, def->nres);
+	for (size_t i = 0; i < NRES; i++) {
+		ASSERT_EQ(resources[i].id, def->res[i].id);
+		ASSERT_EQ(resources[i].type, def->res[i].type);
+		ASSERT_EQ(resources[i].flags, def->res[i].flags);
+		ASSERT_STREQ(resources[i].name, def->res[i].name);
+	}
+	ASSERT_EQ(0, owner.uid);
+	ASSERT_EQ(0644, owner.mode);
+	ASSERT_EQ(1, n);
+	klwm2m_objdef_free(def);
+	ASSERT_EQ(-ENOENT, klwm2m_object_get(self->k, OID + 1, NULL, NULL, NULL));
+	ASSERT_EQ(0, klwm2m_objects(self->k, find_object, &found));
+	ASSERT_EQ(1, found);
+}
+
+TEST_F(lib, instances_are_created_deleted_and_block_undefine)
+{
+	uint16_t iid;
+
+	ASSERT_EQ(0, klwm2m_create(self->k, OID, 9, &iid));
+	ASSERT_EQ(9, iid);
+	ASSERT_EQ(0, klwm2m_create(self->k, OID, -1, &iid));
+	ASSERT_EQ(1, iid);
+	ASSERT_EQ(-EEXIST, klwm2m_create(self->k, OID, 9, NULL));
+	ASSERT_EQ(-EINVAL, klwm2m_create(self->k, OID, 65535, NULL));
+	ASSERT_EQ(-EBUSY, klwm2m_undefine(self->k, OID));
+	ASSERT_STREQ("the object still has instances", klwm2m_errmsg(self->k));
+	for (uint16_t i = 0; i < 10; i++)
+		if (i <= 1 || i == 9)
+			ASSERT_EQ(0, klwm2m_delete(self->k, OID, i));
+	ASSERT_EQ(-ENOENT, klwm2m_delete(self->k, OID, 0));
+	ASSERT_EQ(0, klwm2m_undefine(self->k, OID));
+	ASSERT_EQ(-ENOENT, klwm2m_undefine(self->k, OID));
+}
+
+struct seen {
+	int n;
+	struct klwm2m_event last;
+	struct klwm2m_path paths[4];
+};
+
+static int keep_event(const struct klwm2m_event *e, void *arg)
+{
+	struct seen *s = arg;
+
+	s->n++;
+	s->last = *e;
+	memcpy(s->paths, e->paths, sizeof(*e->paths) * (e->npaths < 4 ? e->npaths : 4));
+	return 0;
+}
+
+static int wait_readable(struct klwm2m_events *ev)
+{
+	struct pollfd p = { .fd = klwm2m_events_fd(ev), .events = POLLIN };
+
+	return poll(&p, 1, 2000);
+}
+
+TEST_F(lib, an_event_names_the_paths_the_writer_and_the_server)
+{
+	struct klwm2m_value v = { .type = KLWM2M_TYPE_INTEGER, .i = 3 };
+	struct klwm2m_events *ev;
+	struct klwm2m_batch *b;
+	struct seen s = { 0 };
+
+	ASSERT_EQ(0, klwm2m_events_open(&ev)) TH_LOG("%s", klwm2m_last_error());
+	ASSERT_EQ(-EAGAIN, klwm2m_events_recv(ev, keep_event, &s));
+	ASSERT_EQ(0, klwm2m_set_int(self->k, &RES(0), 1));
+	ASSERT_EQ(1, wait_readable(ev));
+	ASSERT_EQ(1, klwm2m_events_recv(ev, keep_event, &s));
+	ASSERT_EQ(KLWM2M_EVENT_VALUE_CHANGED, s.last.kind);
+	ASSERT_EQ(1, s.last.npaths);
+	ASSERT_EQ(3, s.paths[0].depth);
+	ASSERT_EQ(OID, s.paths[0].oid);
+	ASSERT_EQ(0, s.paths[0].rid);
+	ASSERT_EQ(klwm2m_portid(self->k), s.last.portid);
+	ASSERT_EQ(0, s.last.has_server);
+
+	ASSERT_EQ(0, klwm2m_batch_new(self->k2, &b));
+	ASSERT_EQ(0, klwm2m_batch_set_server(b, 101));
+	ASSERT_EQ(0, klwm2m_batch_add(b, &RES(0), &v));
+	ASSERT_EQ(0, klwm2m_batch_add(b, &KLWM2M_PATH_RES(OID, 0, 7),
+				      &(struct klwm2m_value){ .type = KLWM2M_TYPE_UNSIGNED, .u = 1 }));
+	ASSERT_EQ(0, klwm2m_batch_commit(b)) TH_LOG("%s", klwm2m_errmsg(self->k2));
+	klwm2m_batch_free(b);
+	ASSERT_EQ(1, wait_readable(ev));
+	ASSERT_EQ(1, klwm2m_events_recv(ev, keep_event, &s));
+	ASSERT_EQ(2, s.last.npaths);
+	ASSERT_EQ(7, s.paths[1].rid);
+	ASSERT_EQ(klwm2m_portid(self->k2), s.last.portid);
+	ASSERT_EQ(1, s.last.has_server);
+	ASSERT_EQ(101, s.last.server);
+
+	ASSERT_EQ(0, klwm2m_create(self->k, OID, 4, NULL));
+	ASSERT_EQ(0, klwm2m_delete(self->k, OID, 4));
+	ASSERT_EQ(1, wait_readable(ev));
+	ASSERT_EQ(2, klwm2m_events_recv(ev, keep_event, &s));
+	ASSERT_EQ(KLWM2M_EVENT_INST_DELETED, s.last.kind);
+	ASSERT_EQ(2, s.paths[0].depth);
+	ASSERT_EQ(4, s.paths[0].iid);
+	klwm2m_events_close(ev);
+}
+
+TEST_F(lib, a_listener_that_falls_behind_gets_enobufs_then_events_again)
+{
+	struct klwm2m_events *ev;
+	struct seen s = { 0 };
+	int err, lost = 0;
+
+	ASSERT_EQ(0, klwm2m_events_open(&ev)) TH_LOG("%s", klwm2m_last_error());
+	for (int i = 0; i < 20000; i++)
+		ASSERT_EQ(0, klwm2m_set_int(self->k, &RES(0), i));
+	while ((err = klwm2m_events_recv(ev, keep_event, &s)) != -EAGAIN) {
+		if (err == -ENOBUFS)
+			lost++;
+		else
+			ASSERT_LT(0, err);
+	}
+	ASSERT_LE(1, lost);
+	ASSERT_GT(20000, s.n);
+	ASSERT_EQ(0, klwm2m_set_int(self->k, &RES(0), -1));
+	ASSERT_EQ(1, wait_readable(ev));
+	ASSERT_EQ(1, klwm2m_events_recv(ev, keep_event, &s));
+	klwm2m_events_close(ev);
+}
+
+TEST_HARNESS_MAIN
