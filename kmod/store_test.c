@@ -510,6 +510,54 @@ static void resource_instances_are_set_and_deleted(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, get_u64(ctx, ri_path(0, R_MULTI, 7), &found), 70);
 }
 
+static void a_replace_clears_then_sets_and_keeps_exact_counts(struct kunit *test)
+{
+	struct store_ctx *ctx = test->priv;
+	struct klwm2m_set ops[3];
+	u64 used, one;
+	bool found;
+	int bad, i;
+
+	setup_temperature(test, ctx, 1);
+	KUNIT_EXPECT_EQ(test, ctx->st.nobjs, 1);
+	KUNIT_EXPECT_EQ(test, ctx->st.ninsts, 1);
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, set_one(ctx, ri_path(0, R_MULTI, i),
+					      val_u64(test, KLWM2M_TYPE_INTEGER, i), 0), 0);
+	KUNIT_EXPECT_EQ(test, ctx->st.nvalues, 3);
+	used = ctx->st.used;
+
+	/* Clear, then two instances: the resource holds exactly those. */
+	ops[0] = (struct klwm2m_set){ res_path(0, R_MULTI), NULL };
+	ops[1] = (struct klwm2m_set){ ri_path(0, R_MULTI, 5),
+				      val_u64(test, KLWM2M_TYPE_INTEGER, 50) };
+	ops[2] = (struct klwm2m_set){ ri_path(0, R_MULTI, 1),
+				      val_u64(test, KLWM2M_TYPE_INTEGER, 11) };
+	one = sizeof(*ops[1].val);
+	KUNIT_ASSERT_EQ(test, klwm2m_store_set(&ctx->st, ops, 3, 0, &ctx->ext, &bad), 0);
+	get_u64(ctx, ri_path(0, R_MULTI, 0), &found);
+	KUNIT_EXPECT_FALSE(test, found);
+	get_u64(ctx, ri_path(0, R_MULTI, 2), &found);
+	KUNIT_EXPECT_FALSE(test, found);
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, ri_path(0, R_MULTI, 1), &found), 11);
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, ri_path(0, R_MULTI, 5), &found), 50);
+	KUNIT_EXPECT_EQ(test, ctx->st.nvalues, 2);
+	KUNIT_EXPECT_EQ(test, ctx->st.used, used - one);
+
+	/* A clear after a write in the same batch wins over it. */
+	ops[0] = (struct klwm2m_set){ ri_path(0, R_MULTI, 7),
+				      val_u64(test, KLWM2M_TYPE_INTEGER, 70) };
+	ops[1] = (struct klwm2m_set){ res_path(0, R_MULTI), NULL };
+	KUNIT_ASSERT_EQ(test, klwm2m_store_set(&ctx->st, ops, 2, 0, &ctx->ext, &bad), 0);
+	get_u64(ctx, ri_path(0, R_MULTI, 7), &found);
+	KUNIT_EXPECT_FALSE(test, found);
+	KUNIT_EXPECT_EQ(test, ctx->st.nvalues, 0);
+	KUNIT_EXPECT_EQ(test, ctx->st.used, used - 3 * one);
+
+	/* Clearing what is empty is no error. */
+	KUNIT_EXPECT_EQ(test, klwm2m_store_set(&ctx->st, ops + 1, 1, 0, &ctx->ext, &bad), 0);
+}
+
 static void the_budget_refuses_growth_but_not_replacement(struct kunit *test)
 {
 	struct store_ctx *ctx = test->priv;
@@ -668,6 +716,7 @@ static struct kunit_case klwm2m_store_cases[] = {
 	KUNIT_CASE(a_batch_lands_whole_or_not_at_all),
 	KUNIT_CASE(a_later_write_to_the_same_path_wins_and_is_accounted_once),
 	KUNIT_CASE(resource_instances_are_set_and_deleted),
+	KUNIT_CASE(a_replace_clears_then_sets_and_keeps_exact_counts),
 	KUNIT_CASE(the_budget_refuses_growth_but_not_replacement),
 	KUNIT_CASE(concurrent_writers_never_show_readers_half_a_batch),
 	KUNIT_CASE(teardown_frees_a_store_full_of_data),

@@ -30,7 +30,12 @@ SELFTEST_BINS := $(SELFTESTS:%=$(BUILD)/selftests/%)
 SELFTEST_CFLAGS = $(CFLAGS) $(WARNFLAGS) -Wno-missing-prototypes -Wno-clobbered -Wno-sign-compare -D_GNU_SOURCE \
 	-I$(TOP)/uapi -I$(KTREE)/tools/testing/selftests
 
-selftests: $(SELFTEST_BINS)
+selftests: $(SELFTEST_BINS) $(BUILD)/selftest-helpers/hold
+
+# Helpers the selftest scripts drive; not run on their own.
+$(BUILD)/selftest-helpers/%: tests/selftests/%.c tests/selftests/genl.c tests/selftests/genl.h uapi/linux/klwm2m.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARNFLAGS) -D_GNU_SOURCE -I$(TOP)/uapi -o $@ $< tests/selftests/genl.c
 
 $(BUILD)/selftests/%: tests/selftests/%.c tests/selftests/genl.c tests/selftests/genl.h uapi/linux/klwm2m.h
 	@mkdir -p $(dir $@)
