@@ -13,13 +13,13 @@
 #include "klwm2m.h"
 
 /* Upper bounds a parameter may take, whatever the administrator asks for. */
-#define KLWM2M_VALUE_SIZE_CEILING	SZ_16M
+#define KLWM2M_VALUE_SIZE_CEILING	KLWM2M_VALUE_WIRE_MAX
 #define KLWM2M_BUDGET_CEILING		((u64)SZ_1G * 4)
 
-static unsigned int max_value_size = SZ_64K;
+static unsigned int max_value_size = KLWM2M_VALUE_WIRE_MAX;
 module_param(max_value_size, uint, 0444);
 MODULE_PARM_DESC(max_value_size,
-		 "Largest string/opaque/corelnk value in bytes (default 65536, at most 16 MiB)");
+		 "Largest string/opaque/corelnk value in bytes (default and at most 65480, what one netlink attribute carries)");
 
 static unsigned long long store_budget = SZ_16M;
 module_param(store_budget, ullong, 0444);
@@ -42,7 +42,7 @@ int klwm2m_limits_check(const struct klwm2m_limits *lim, const char **why)
 		return -EINVAL;
 	}
 	if (lim->max_value_size > KLWM2M_VALUE_SIZE_CEILING) {
-		*why = "max_value_size is above 16 MiB";
+		*why = "max_value_size is above 65480 bytes, the most one netlink attribute carries";
 		return -EINVAL;
 	}
 	if (lim->store_budget > KLWM2M_BUDGET_CEILING) {
