@@ -155,6 +155,48 @@ static u64 value_cost(const void *entry)
 }
 
 /**
+ * klwm2m_utf8_valid() - is @s well-formed UTF-8 (RFC 3629)?
+ * @s: bytes
+ * @len: their number
+ *
+ * Refuses overlong forms, UTF-16 surrogates and code points past U+10FFFF.
+ *
+ * Return: true when every byte belongs to a well-formed sequence.
+ */
+bool klwm2m_utf8_valid(const u8 *s, u32 len)
+{
+	u32 i = 0;
+
+	while (i < len) {
+		u8 c = s[i];
+		u32 cp, need, min;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			need = 1, min = 0x80, cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			need = 2, min = 0x800, cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			need = 3, min = 0x10000, cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if (len - i - 1 < need)
+			return false;
+		for (i++; need; need--, i++) {
+			if ((s[i] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+	}
+	return true;
+}
+
+/**
  * klwm2m_value_check() - validate a value against its resource's definition
  * @rd: the resource definition
  * @v: the value
@@ -183,6 +225,10 @@ int klwm2m_value_check(const struct klwm2m_resdef *rd, const struct klwm2m_value
 		}
 		if (v->type != KLWM2M_TYPE_OPAQUE && memchr(v->data, '\0', v->len)) {
 			NL_SET_ERR_MSG(extack, "text value contains a NUL byte");
+			return -EINVAL;
+		}
+		if (v->type != KLWM2M_TYPE_OPAQUE && !klwm2m_utf8_valid(v->data, v->len)) {
+			NL_SET_ERR_MSG(extack, "text value is not valid UTF-8");
 			return -EINVAL;
 		}
 		return 0;

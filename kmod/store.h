@@ -158,6 +158,7 @@ u32 klwm2m_store_gen(const struct klwm2m_store *st);
 const struct klwm2m_value *klwm2m_store_get_rcu(struct klwm2m_store *st,
 						const struct klwm2m_path *p);
 
+bool klwm2m_utf8_valid(const u8 *s, u32 len);
 int klwm2m_f64_cmp(u64 a, u64 b);
 bool klwm2m_f64_is_nan(u64 a);
 
