@@ -6,6 +6,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cred.h>
+#include <linux/fs.h>
 #include <linux/klwm2m.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -355,6 +357,25 @@ static int klwm2m_objdef_check(const struct klwm2m_objdef *def, u32 max_value,
 		}
 	}
 	return 0;
+}
+
+/**
+ * klwm2m_obj_permits() - the object's mode bits for the current task, as for a file
+ * @def: the object
+ * @mask: MAY_READ and/or MAY_WRITE
+ *
+ * Return: true when the caller's fsuid (owner bits), groups (group bits) or
+ * neither (other bits) grant every bit of @mask.
+ */
+bool klwm2m_obj_permits(const struct klwm2m_objdef *def, int mask)
+{
+	umode_t mode = def->mode;
+
+	if (uid_eq(current_fsuid(), def->uid))
+		mode >>= 6;
+	else if (in_group_p(def->gid))
+		mode >>= 3;
+	return (mode & mask) == mask;
 }
 
 const struct klwm2m_resdef *klwm2m_resdef_find(const struct klwm2m_objdef *def, u16 rid)
@@ -756,6 +777,10 @@ static int resolve(struct klwm2m_store *st, const struct klwm2m_set *op, unsigne
 	if (!obj) {
 		NL_SET_ERR_MSG(extack, "no such object");
 		return -ENOENT;
+	}
+	if ((flags & KLWM2M_SET_CHECK_MODE) && !klwm2m_obj_permits(&obj->def, MAY_WRITE)) {
+		NL_SET_ERR_MSG(extack, "the object's mode does not let you write it");
+		return -EPERM;
 	}
 	t->inst = xa_load(&obj->insts, p->iid);
 	if (!t->inst) {

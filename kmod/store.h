@@ -133,6 +133,7 @@ struct klwm2m_set {
 
 /* Batch flags. */
 #define KLWM2M_SET_SERVER	BIT(0)	/* a server's write: needs KLWM2M_OP_WRITE */
+#define KLWM2M_SET_CHECK_MODE	BIT(1)	/* the caller is no admin: needs each object's write bit */
 
 void klwm2m_store_init(struct klwm2m_store *st, const struct klwm2m_limits *lim);
 void klwm2m_store_destroy(struct klwm2m_store *st);
@@ -153,6 +154,7 @@ int klwm2m_value_check(const struct klwm2m_resdef *rd, const struct klwm2m_value
 int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned int n,
 		     unsigned int flags, struct netlink_ext_ack *extack, int *bad);
 
+bool klwm2m_obj_permits(const struct klwm2m_objdef *def, int mask);
 const struct klwm2m_resdef *klwm2m_resdef_find(const struct klwm2m_objdef *def, u16 rid);
 u32 klwm2m_store_gen(const struct klwm2m_store *st);
 const struct klwm2m_value *klwm2m_store_get_rcu(struct klwm2m_store *st,
