@@ -297,7 +297,8 @@ static struct klwm2m_sfile *sfile_find(struct klwm2m_sdir *d, u16 id)
 	kn = kernfs_find_and_get(d->kobj.sd, name);
 	if (kn) {
 		/* A sysfs file's kernfs node carries its attribute. */
-		f = container_of((struct attribute *)kn->priv, struct klwm2m_sfile, attr);
+		if (kernfs_type(kn) == KERNFS_FILE)
+			f = container_of((struct attribute *)kn->priv, struct klwm2m_sfile, attr);
 		kernfs_put(kn);
 	}
 	return f;
