@@ -25,6 +25,7 @@
 
 #define OID		40001
 #define OID_OTHER_NS	40002
+#define OID_LEFT	40003
 #define ODIR		"/sys/kernel/klwm2m/objects/40001"
 #define STATS		"/sys/kernel/klwm2m/stats/"
 
@@ -109,12 +110,15 @@ static int undefine(int fd, int family, uint16_t oid, struct genl_ack *a)
 	return genl_exchange(fd, &r, a);
 }
 
+/* The object the requests below address. */
+static uint16_t oid = OID;
+
 static int inst_cmd(int fd, int family, uint8_t cmd, uint16_t iid, struct genl_ack *a)
 {
 	struct genl_req r;
 
 	genl_req_init(&r, family, 0, cmd, KLWM2M_GENL_VERSION);
-	put_u16(&r, KLWM2M_A_PATH_OBJ, OID);
+	put_u16(&r, KLWM2M_A_PATH_OBJ, oid);
 	put_u16(&r, KLWM2M_A_PATH_INST, iid);
 	return genl_exchange(fd, &r, a);
 }
@@ -126,7 +130,7 @@ static void put_value(struct genl_req *r, uint16_t iid, uint16_t rid, int riid,
 	size_t nest = genl_req_nest(r, KLWM2M_A_SET_VALUE), path;
 
 	path = genl_req_nest(r, KLWM2M_A_VALUE_PATH);
-	put_u16(r, KLWM2M_A_PATH_OBJ, OID);
+	put_u16(r, KLWM2M_A_PATH_OBJ, oid);
 	put_u16(r, KLWM2M_A_PATH_INST, iid);
 	put_u16(r, KLWM2M_A_PATH_RES, rid);
 	if (riid >= 0)
@@ -503,6 +507,43 @@ TEST_F(sysfs, memory_per_value_is_reported)
 		EXPECT_EQ(batches * per, entries(ODIR "/3/11"));
 	ksft_print_msg("sysfs_values=%d: %lld bytes of slab per integer resource instance (%d values; debug kernel)\n",
 		       self->values, (after - before) * 1024 / (batches * per), batches * per);
+}
+
+/*
+ * With KLWM2M_SYSFS_LEAVE=1 (tests/selftests/sysfs.sh, before it unloads the
+ * module): an object with instances, values, resource instances and a secret
+ * left in the store, so that the unload takes a populated tree down.
+ */
+TEST(a_populated_store_is_left_for_the_unload)
+{
+	const char *leave = getenv("KLWM2M_SYSFS_LEAVE");
+	struct genl_req r;
+	struct genl_ack a;
+	int fd, family, iid;
+	int64_t x = 5;
+
+	if (!leave || strcmp(leave, "1"))
+		SKIP(return, "KLWM2M_SYSFS_LEAVE is not 1");
+	oid = OID_LEFT;
+	fd = genl_open();
+	ASSERT_LE(0, fd);
+	family = genl_family(fd, KLWM2M_GENL_NAME);
+	ASSERT_LT(0, family);
+	ASSERT_EQ(0, define(fd, family, OID_LEFT, &a));
+	ASSERT_EQ(0, a.error) TH_LOG("define: %s", a.msg);
+	for (iid = 0; iid < 2; iid++) {
+		ASSERT_EQ(0, inst_cmd(fd, family, KLWM2M_CMD_INST_CREATE, iid, &a));
+		ASSERT_EQ(0, a.error) TH_LOG("create: %s", a.msg);
+		set_init(&r, family);
+		put_value(&r, iid, R_INT, -1, KLWM2M_TYPE_INTEGER, &x, sizeof(x));
+		put_value(&r, iid, R_KEY, -1, KLWM2M_TYPE_OPAQUE, "secret", 6);
+		put_level(&r, iid, 0, 1);
+		put_level(&r, iid, 1, 2);
+		ASSERT_EQ(0, genl_exchange(fd, &r, &a));
+		ASSERT_EQ(0, a.error) TH_LOG("set: %s", a.msg);
+	}
+	EXPECT_EQ(values_on(), exists("/sys/kernel/klwm2m/objects/40003/1/11/1"));
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

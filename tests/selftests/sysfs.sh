@@ -9,8 +9,11 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 ko=$top/build/vm/klwm2m.ko
 param=/sys/module/klwm2m/parameters/sysfs_values
 
-reload() { # ARGS...: reload klwm2m.ko with these parameters
-	rmmod klwm2m && insmod "$ko" "$@"
+# Leaves an object with values in the store, then reloads klwm2m.ko with
+# ARGS: the unload takes a populated tree down.
+reload() {
+	KLWM2M_SYSFS_LEAVE=1 "$top/build/selftests/sysfs" -t a_populated_store_is_left_for_the_unload &&
+		rmmod klwm2m && insmod "$ko" "$@"
 }
 
 if ! out=$(reload sysfs_values=0 2>&1) || [ "$(cat $param 2>/dev/null)" != N ]; then
