@@ -548,8 +548,11 @@ int klwm2m_obj_define(struct klwm2m_store *st, const struct klwm2m_objdef *def,
 		err = -ENOSPC;
 		goto err_unlock;
 	}
-	err = xa_err(xa_store(&st->objs, def->id, obj, GFP_KERNEL));
+	err = klwm2m_sysfs_obj_add(st, obj);
+	if (!err)
+		err = xa_err(xa_store(&st->objs, def->id, obj, GFP_KERNEL));
 	if (err) {
+		klwm2m_sysfs_obj_del(st, obj);
 		uncharge(st, size);
 		goto err_unlock;
 	}
@@ -593,6 +596,7 @@ int klwm2m_obj_undefine(struct klwm2m_store *st, u16 oid, struct netlink_ext_ack
 		err = -EBUSY;
 	} else {
 		xa_erase(&st->objs, oid);
+		klwm2m_sysfs_obj_del(st, obj);
 		uncharge(st, obj_cost(obj));
 		count(st, &st->nobjs, -1);
 		changed(st);
@@ -664,6 +668,15 @@ int klwm2m_inst_create(struct klwm2m_store *st, u16 oid, int iid,
 		goto err_unlock;
 	}
 	inst->id = id;
+	err = klwm2m_sysfs_inst_add(st, obj, inst);
+	if (err) {
+		/* Published already: readers may hold it. */
+		xa_erase(&obj->insts, id);
+		uncharge(st, sizeof(*inst));
+		mutex_unlock(&st->lock);
+		kfree_rcu(inst, rcu);
+		return err;
+	}
 	count(st, &obj->ninsts, 1);
 	count(st, &st->ninsts, 1);
 	changed(st);
@@ -742,6 +755,7 @@ int klwm2m_inst_delete(struct klwm2m_store *st, u16 oid, u16 iid,
 		NL_SET_ERR_MSG(extack, "no such instance");
 		err = -ENOENT;
 	} else {
+		klwm2m_sysfs_inst_del(st, inst);
 		uncharge(st, inst_clear(st, inst, &obj->def));
 		count(st, &obj->ninsts, -1);
 		changed(st);
@@ -760,6 +774,7 @@ struct target {
 	struct klwm2m_inst *inst;
 	struct klwm2m_multi *multi;	/* the multiple resource's container, or NULL */
 	bool created;			/* this batch made @multi */
+	bool file;			/* this batch made the value's sysfs file */
 };
 
 static int resolve(struct klwm2m_store *st, const struct klwm2m_set *op, unsigned int flags,
@@ -947,12 +962,16 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 					t[i].multi = m;
 					t[i].created = true;
 					need += sizeof(*m);
+					err = klwm2m_sysfs_multi_add(st, t[i].inst, m, t[i].rd);
 				}
 			}
 		}
 		if (!err && op->val) {
 			err = xa_reserve(slot_xa(op, &t[i]), slot_index(op), GFP_KERNEL);
 			op->reserved = !err;
+			if (!err)
+				err = klwm2m_sysfs_slot_add(st, &op->path, t[i].rd, t[i].inst,
+							    t[i].multi, &t[i].file);
 		} else if (!err && !xa_load(slot_xa(op, &t[i]), slot_index(op))) {
 			NL_SET_ERR_MSG(extack, "no such resource instance");
 			err = -ENOENT;
@@ -1017,6 +1036,9 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 		value_retire(op->old);
 	}
 	write_seqcount_end(&st->seq);
+	for (i = 0; i < n; i++)
+		if (!ops[i].val)
+			klwm2m_sysfs_slot_sync(st, &ops[i].path, t[i].rd, t[i].inst, t[i].multi);
 	count_values(st, (s64)added - (s64)gone);
 	/* Exact accounting: what was charged up front, less what really left. */
 	if (need > credit)
@@ -1031,14 +1053,18 @@ out_undo:
 		if (ops[i].reserved)
 			xa_release(slot_xa(&ops[i], &t[i]), slot_index(&ops[i]));
 		ops[i].reserved = false;
+		if (t[i].file)
+			klwm2m_sysfs_slot_undo(st, &ops[i].path, t[i].rd, t[i].inst, t[i].multi);
 	}
 	/* Containers made for this batch and still empty go away again. */
 	for (i = 0; i < n; i++) {
 		struct klwm2m_multi *m = t[i].multi;
 
 		if (t[i].created && xa_empty(&m->ris) &&
-		    xa_cmpxchg(&t[i].inst->res, ops[i].path.rid, m, NULL, 0) == m)
+		    xa_cmpxchg(&t[i].inst->res, ops[i].path.rid, m, NULL, 0) == m) {
+			klwm2m_sysfs_multi_del(st, m);
 			kfree_rcu(m, rcu);
+		}
 	}
 	mutex_unlock(&st->lock);
 out_free:
@@ -1097,6 +1123,7 @@ void klwm2m_store_destroy(struct klwm2m_store *st)
 	unsigned long oid, iid;
 
 	mutex_lock(&st->lock);
+	klwm2m_sysfs_store_del(st);
 	xa_for_each(&st->objs, oid, obj) {
 		xa_for_each(&obj->insts, iid, inst) {
 			xa_erase(&obj->insts, iid);

@@ -26,6 +26,7 @@
 #include <linux/xarray.h>
 
 struct klwm2m_limits;
+struct klwm2m_sdir;
 
 /* Resource definition flags. */
 #define KLWM2M_RES_MULTIPLE	BIT(0)
@@ -82,11 +83,13 @@ struct klwm2m_value {
 struct klwm2m_multi {
 	struct rcu_head rcu;
 	struct xarray ris;
+	struct klwm2m_sdir *sdir;	/* its sysfs directory, or NULL */
 };
 
 struct klwm2m_inst {
 	struct rcu_head rcu;
 	struct xarray res;
+	struct klwm2m_sdir *sdir;	/* its sysfs directory, or NULL */
 	u16 id;
 };
 
@@ -94,6 +97,7 @@ struct klwm2m_obj {
 	struct rcu_head rcu;
 	struct xarray insts;
 	u32 ninsts;			/* under the store's lock; READ_ONCE() elsewhere */
+	struct klwm2m_sdir *sdir;	/* its sysfs directory, or NULL */
 	struct klwm2m_objdef def;	/* names and resources live after this struct */
 };
 
@@ -110,6 +114,7 @@ struct klwm2m_store {
 	u64 budget;
 	u32 max_value;
 	u32 gen;		/* bumped by every committed change, for dumps */
+	bool sysfs;		/* the initial namespace's: shown under /sys/kernel/klwm2m */
 };
 
 struct klwm2m_path {

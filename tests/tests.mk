@@ -24,7 +24,7 @@ inject:
 	@rsync -a tests/qemu/inject/ $(BUILD)/inject/
 	$(MAKE) -C $(KTREE) M=$(BUILD)/inject modules
 
-SELFTESTS := info store
+SELFTESTS := info store sysfs
 SELFTEST_BINS := $(SELFTESTS:%=$(BUILD)/selftests/%)
 # The harness compares mixed-sign values in its macros and uses setjmp.
 SELFTEST_CFLAGS = $(CFLAGS) $(WARNFLAGS) -Wno-missing-prototypes -Wno-clobbered -Wno-sign-compare -D_GNU_SOURCE \
