@@ -12,7 +12,7 @@ param=/sys/module/klwm2m/parameters/sysfs_values
 # Leaves an object with values in the store, then reloads klwm2m.ko with
 # ARGS: the unload takes a populated tree down.
 reload() {
-	KLWM2M_SYSFS_LEAVE=1 "$top/build/selftests/sysfs" -t a_populated_store_is_left_for_the_unload &&
+	"$top/build/selftest-helpers/sysfs-leave" &&
 		rmmod klwm2m && insmod "$ko" "$@"
 }
 

@@ -180,8 +180,10 @@
  *
  * sysfs
  * -----
- * /sys/kernel/klwm2m/ (version, the initial namespace's store as files);
- * see docs/ABI/sysfs-kernel-klwm2m.
+ * /sys/kernel/klwm2m/: version; stats/ (counts of the initial namespace's
+ * store); objects/<oid>/<iid>/<rid>[/<riid>], one value per file in a text
+ * form per type, secrets absent (module parameter sysfs_values turns the
+ * value files off); see docs/ABI/sysfs-kernel-klwm2m.
  */
 #ifndef _UAPI_LINUX_KLWM2M_H
 #define _UAPI_LINUX_KLWM2M_H
