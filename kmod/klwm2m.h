@@ -41,6 +41,7 @@ extern struct genl_family klwm2m_family;
 enum klwm2m_group {
 	KLWM2M_GRP_EVENTS,
 };
+
 extern const struct nla_policy klwm2m_obj_policy[];
 extern const struct nla_policy klwm2m_path_policy[];
 extern const struct nla_policy klwm2m_set_policy[];

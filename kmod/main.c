@@ -42,7 +42,7 @@ int klwm2m_limits_check(const struct klwm2m_limits *lim, const char **why)
 		return -EINVAL;
 	}
 	if (lim->max_value_size > KLWM2M_VALUE_SIZE_CEILING) {
-		*why = "max_value_size is above 65480 bytes, the most one netlink attribute carries";
+		*why = "max_value_size is above 65480 bytes, what netlink carries";
 		return -EINVAL;
 	}
 	if (lim->store_budget > KLWM2M_BUDGET_CEILING) {

@@ -10,7 +10,6 @@
 #include <linux/fs.h>
 #include <linux/klwm2m.h>
 #include <linux/slab.h>
-#include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -581,16 +580,6 @@ err_free:
 	return err;
 }
 
-/* The request's parsed attributes, in a dump (the structure changed in 6.2). */
-static struct nlattr **dump_attrs(struct netlink_callback *cb)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-	return genl_info_dump(cb)->attrs;
-#else
-	return genl_dumpit_info(cb)->attrs;
-#endif
-}
-
 static struct klwm2m_store *dump_store(struct netlink_callback *cb)
 {
 	return &klwm2m_pernet(sock_net(cb->skb->sk))->store;
@@ -705,11 +694,21 @@ static void size_dump(struct netlink_callback *cb, const struct klwm2m_store *st
 
 int klwm2m_nl_get_start(struct netlink_callback *cb)
 {
-	struct nlattr *nest = dump_attrs(cb)[KLWM2M_A_VALUE_PATH];
 	struct klwm2m_store *st = dump_store(cb);
 	struct get_dump *d = get_dump_ctx(cb);
+	struct nlattr *tb[KLWM2M_A_VALUE_MAX + 1];
+	struct nlattr *nest;
 	int err;
 
+	/*
+	 * genetlink validated the request already; parsing it here again
+	 * spares a version check (its dump info changed shape in 6.2).
+	 */
+	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, KLWM2M_A_VALUE_MAX, klwm2m_value_policy,
+			  cb->extack);
+	if (err)
+		return err;
+	nest = tb[KLWM2M_A_VALUE_PATH];
 	memset(d, 0, sizeof(*d));
 	d->admin = dump_admin(cb);
 	if (nest) {

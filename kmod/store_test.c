@@ -516,6 +516,11 @@ static void resource_instances_are_set_and_deleted(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, get_u64(ctx, ri_path(0, R_MULTI, 7), &found), 70);
 }
 
+static bool utf8(const char *s)
+{
+	return klwm2m_utf8_valid((const u8 *)s, strlen(s));
+}
+
 static void well_formed_utf8_is_accepted(struct kunit *test)
 {
 	static const char *const good[] = {
@@ -529,9 +534,9 @@ static void well_formed_utf8_is_accepted(struct kunit *test)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(good); i++)
-		KUNIT_EXPECT_TRUE_MSG(test, klwm2m_utf8_valid((const u8 *)good[i], strlen(good[i])), "%u", i);
+		KUNIT_EXPECT_TRUE_MSG(test, utf8(good[i]), "good[%u]", i);
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
-		KUNIT_EXPECT_FALSE_MSG(test, klwm2m_utf8_valid((const u8 *)bad[i], strlen(bad[i])), "%u", i);
+		KUNIT_EXPECT_FALSE_MSG(test, utf8(bad[i]), "bad[%u]", i);
 }
 
 static void a_replace_clears_then_sets_and_keeps_exact_counts(struct kunit *test)
