@@ -27,9 +27,9 @@ static const struct limits_case limits_cases[] = {
 	{ "a value limit above what netlink carries is refused",
 	  { KLWM2M_VALUE_WIRE_MAX + 1, (u64)SZ_1G }, -EINVAL,
 	  "max_value_size is above 65480 bytes, what netlink carries" },
-	{ "a budget above 4 GiB is refused", { SZ_64K, (u64)SZ_1G * 4 + 1 }, -EINVAL,
+	{ "a budget above 4 GiB is refused", { SZ_32K, (u64)SZ_1G * 4 + 1 }, -EINVAL,
 	  "store_budget is above 4 GiB" },
-	{ "a budget smaller than one value is refused", { SZ_64K, SZ_64K - 1 }, -EINVAL,
+	{ "a budget smaller than one value is refused", { SZ_32K, SZ_32K - 1 }, -EINVAL,
 	  "store_budget is smaller than max_value_size" },
 };
 
