@@ -24,15 +24,25 @@ inject:
 	@rsync -a tests/qemu/inject/ $(BUILD)/inject/
 	$(MAKE) -C $(KTREE) M=$(BUILD)/inject modules
 
-SELFTESTS := info store
+SELFTESTS := info store sysfs
 SELFTEST_BINS := $(SELFTESTS:%=$(BUILD)/selftests/%)
 # The harness compares mixed-sign values in its macros and uses setjmp.
 SELFTEST_CFLAGS = $(CFLAGS) $(WARNFLAGS) -Wno-missing-prototypes -Wno-clobbered -Wno-sign-compare -D_GNU_SOURCE \
 	-I$(TOP)/uapi -I$(KTREE)/tools/testing/selftests
 
-# libklwm2m's own selftest links the library, as applications do.
-selftests: $(SELFTEST_BINS) $(BUILD)/selftests/libklwm2m
+selftests: $(SELFTEST_BINS) $(BUILD)/selftest-helpers/hold $(BUILD)/selftest-helpers/sysfs-leave \
+	$(BUILD)/selftests/libklwm2m
 
+# Helpers the selftest scripts drive; not run on their own.
+$(BUILD)/selftest-helpers/sysfs-leave: tests/selftests/sysfs.c tests/selftests/genl.c tests/selftests/genl.h uapi/linux/klwm2m.h
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -Wno-unused-function -DKLWM2M_SYSFS_LEAVE -o $@ $< tests/selftests/genl.c
+
+$(BUILD)/selftest-helpers/%: tests/selftests/%.c tests/selftests/genl.c tests/selftests/genl.h uapi/linux/klwm2m.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARNFLAGS) -D_GNU_SOURCE -I$(TOP)/uapi -o $@ $< tests/selftests/genl.c
+
+# libklwm2m's own selftest links the library, as applications do.
 $(BUILD)/selftests/libklwm2m: tests/selftests/libklwm2m.c $(LIBKLWM2M) tools/lib/klwm2m/include/libklwm2m.h uapi/linux/klwm2m.h
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -I$(TOP)/tools/lib/klwm2m/include -o $@ $< \
