@@ -291,8 +291,7 @@ fail:
 		klwm2m_set_err(k, "entry %u has an unknown type", i);
 	else if (err == -E2BIG)
 		klwm2m_set_err(k, "entry %u: a value longer than a netlink attribute carries "
-			       "(%u bytes at a resource, %u at a resource instance)", i,
-			       KLWM2M_VALUE_WIRE_MAX, KLWM2M_VALUE_WIRE_MAX - 8);
+			       "(at most %u bytes)", i, KLWM2M_VALUE_WIRE_MAX);
 	else
 		klwm2m_set_err(k, "the batch does not fit in one message");
 	*bad = (int)i;
