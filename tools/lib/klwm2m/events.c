@@ -15,6 +15,9 @@
 
 #include "internal.h"
 
+/* Datagrams one klwm2m_events_recv() reads at most. */
+#define KLWM2M_EVENTS_BATCH 256
+
 struct klwm2m_events {
 	struct nl_sock *sk;
 	int family;
@@ -135,9 +138,10 @@ static int deliver(struct klwm2m_events *ev, struct nlmsghdr *nlh,
 KLWM2M_API int klwm2m_events_recv(struct klwm2m_events *ev,
 				  int (*cb)(const struct klwm2m_event *e, void *arg), void *arg)
 {
-	int fd = nl_socket_get_fd(ev->sk), count = 0, err;
+	int fd = nl_socket_get_fd(ev->sk), count = 0, err, reads;
 
-	for (;;) {
+	/* A bounded number of reads, so that a busy store cannot starve the caller. */
+	for (reads = 0; reads < KLWM2M_EVENTS_BATCH; reads++) {
 		struct nlmsghdr *nlh;
 		ssize_t len;
 		int rem;
@@ -171,4 +175,5 @@ KLWM2M_API int klwm2m_events_recv(struct klwm2m_events *ev,
 				return err;
 		}
 	}
+	return count ? count : -EAGAIN;
 }

@@ -574,6 +574,9 @@ int klwm2m_events_fd(const struct klwm2m_events *ev);
  *	stops and is returned
  * @arg: passed to @cb
  *
+ * Reads a bounded number of messages (256), so that a busy store does not
+ * keep the caller here: when events remain, the socket stays readable.
+ *
  * Return: how many events were delivered (> 0); -EAGAIN when none was
  * pending; -ENOBUFS when the socket overran and events were lost (those
  * before the loss were delivered; later ones keep coming): resynchronise
