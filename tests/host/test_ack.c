@@ -176,6 +176,74 @@ static void libnl_errors_become_errno(void **state)
 	assert_int_equal(-EIO, klwm2m_nle_to_errno(-9999));
 }
 
+/* An NLMSG_DONE: the dump's error, then (with NLM_F_ACK_TLVS) a message. */
+static struct built build_done(int error, int with_error, const char *msg)
+{
+	char buf[512] = { 0 };
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	size_t len = NLMSG_HDRLEN;
+	struct built b;
+
+	nlh->nlmsg_type = NLMSG_DONE;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	if (with_error) {
+		memcpy(buf + len, &error, sizeof(error));
+		len += sizeof(error);
+	}
+	if (msg) {
+		struct nlattr *a = (struct nlattr *)(buf + len);
+
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+		a->nla_type = NLMSGERR_ATTR_MSG;
+		a->nla_len = NLA_HDRLEN + strlen(msg) + 1;
+		memcpy((char *)a + NLA_HDRLEN, msg, strlen(msg) + 1);
+		len += NLA_ALIGN(a->nla_len);
+	}
+	nlh->nlmsg_len = len;
+	b.nlh = malloc(len);
+	memcpy(b.nlh, buf, len);
+	b.len = len;
+	return b;
+}
+
+static void a_dump_end_carries_its_error_and_message(void **state)
+{
+	struct built b = build_done(-ENOENT, 1, "no such object");
+	struct klwm2m_ack ack;
+
+	assert_int_equal(0, klwm2m_parse_done(b.nlh, b.len, &ack));
+	assert_int_equal(-ENOENT, ack.error);
+	assert_string_equal("no such object", ack.msg);
+	free(b.nlh);
+
+	b = build_done(0, 1, NULL);
+	assert_int_equal(0, klwm2m_parse_done(b.nlh, b.len, &ack));
+	assert_int_equal(0, ack.error);
+	assert_string_equal("", ack.msg);
+	free(b.nlh);
+
+	/* Old kernels end a dump with an empty NLMSG_DONE. */
+	b = build_done(0, 0, NULL);
+	assert_int_equal(0, klwm2m_parse_done(b.nlh, b.len, &ack));
+	assert_int_equal(0, ack.error);
+	free(b.nlh);
+}
+
+static void a_bad_dump_end_is_refused(void **state)
+{
+	struct built b = build_done(-ENOENT, 1, "no such object");
+	struct klwm2m_ack ack;
+
+	for (size_t len = 0; len < b.len; len++)
+		assert_int_equal(-EBADMSG, klwm2m_parse_done(b.nlh, len, &ack));
+	b.nlh->nlmsg_type = NLMSG_ERROR;
+	assert_int_equal(-EBADMSG, klwm2m_parse_done(b.nlh, b.len, &ack));
+	free(b.nlh);
+	b = build_done(5, 1, NULL);
+	assert_int_equal(-EBADMSG, klwm2m_parse_done(b.nlh, b.len, &ack));
+	free(b.nlh);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +256,8 @@ int main(void)
 		cmocka_unit_test(a_positive_or_huge_error_is_refused),
 		cmocka_unit_test(a_message_of_another_type_is_refused),
 		cmocka_unit_test(libnl_errors_become_errno),
+		cmocka_unit_test(a_dump_end_carries_its_error_and_message),
+		cmocka_unit_test(a_bad_dump_end_is_refused),
 	};
 
 	return cmocka_run_group_tests_name("libklwm2m_ack", tests, NULL, NULL);
