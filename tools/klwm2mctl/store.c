@@ -95,20 +95,30 @@ static struct json_object *object_json(const struct klwm2m_objdef *def,
 	return o;
 }
 
-static int print_object_row(const struct klwm2m_objdef *def, const struct klwm2m_owner *owner,
-			    unsigned int n, void *arg)
+static int collect_object(const struct klwm2m_objdef *def, const struct klwm2m_owner *owner,
+			  unsigned int n, void *arg)
 {
-	struct json_object *list = arg;
-	char own[24];
-
-	if (json_output) {
-		json_object_array_add(list, object_json(def, owner, n));
-		return 0;
-	}
-	snprintf(own, sizeof(own), "%u:%u", owner->uid, owner->gid);
-	printf("%-6u %-32s %-8s %9u  %-12s %04o\n", def->id, def->name, def->version, n, own,
-	       owner->mode);
+	json_object_array_add(arg, object_json(def, owner, n));
 	return 0;
+}
+
+static const char *jstr(struct json_object *o, const char *key)
+{
+	return json_object_get_string(json_object_object_get(o, key));
+}
+
+static void print_object_rows(struct json_object *list)
+{
+	printf("%-6s %-32s %-8s %9s  %-12s %s\n", "ID", "NAME", "VERSION", "INSTANCES", "OWNER",
+	       "MODE");
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *o = json_object_array_get_idx(list, i);
+		char own[24];
+
+		snprintf(own, sizeof(own), "%s:%s", jstr(o, "uid"), jstr(o, "gid"));
+		printf("%-6s %-32s %-8s %9s  %-12s %s\n", jstr(o, "id"), jstr(o, "name"),
+		       jstr(o, "version"), jstr(o, "instances"), own, jstr(o, "mode"));
+	}
 }
 
 int cmd_show(struct klwm2m *k, int argc, char **argv)
@@ -206,26 +216,31 @@ int cmd_show(struct klwm2m *k, int argc, char **argv)
 int cmd_objects(struct klwm2m *k, int argc, char **argv)
 {
 	struct json_object *list = NULL;
-	int err;
+	int err, tries = 0;
 
 	if (argc == 2)
 		return cmd_show(k, argc, argv);
 	if (argc > 2)
 		return usage_error("objects takes at most one object ID");
-	if (json_output)
+	/* Collected first: a dump the store interrupted is tried again. */
+	do {
+		json_object_put(list);
 		list = json_object_new_array();
-	else
-		printf("%-6s %-32s %-8s %9s  %-12s %s\n", "ID", "NAME", "VERSION", "INSTANCES",
-		       "OWNER", "MODE");
-	err = klwm2m_objects(k, print_object_row, list);
-	if (err == -EAGAIN)
-		fprintf(stderr, "klwm2mctl: warning: %s\n", klwm2m_errmsg(k));
-	else if (err) {
+		err = klwm2m_objects(k, collect_object, list);
+	} while (err == -EAGAIN && ++tries < DUMP_TRIES);
+	if (err && err != -EAGAIN) {
 		json_object_put(list);
 		return kernel_failed(k, "objects", err);
 	}
-	if (list)
+	if (json_output)
 		print_json(list);
+	else {
+		print_object_rows(list);
+		json_object_put(list);
+	}
+	if (err == -EAGAIN)
+		fprintf(stderr, "klwm2mctl: warning: %s (%d tries); the output may mix states\n",
+			klwm2m_errmsg(k), DUMP_TRIES);
 	return 0;
 }
 
