@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# klwm2mctl against the loaded module: output, JSON, exit codes. TAP output.
+# klwm2mctl against the loaded module: every command end to end, output,
+# JSON, exit codes. TAP output. Runs in a network namespace of its own, so
+# that it starts from an empty store and leaves nothing behind.
 set -uo pipefail
+if [ -z "${KLWM2MCTL_TEST_NETNS:-}" ]; then
+	KLWM2MCTL_TEST_NETNS=1 exec unshare --net "$0" "$@"
+fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 ctl=$top/build/klwm2mctl
 n=0
@@ -88,7 +93,6 @@ in_new_netns() {
 }
 
 echo "TAP version 13"
-echo "1..11"
 check "info prints the module's version, ABI and limits" info_text
 check "info -j prints JSON with the same figures" info_json
 check "info works in a fresh network namespace" in_new_netns
@@ -100,4 +104,370 @@ check "every registry file is defined or refused with its name" registry_through
 check "klwm2m's own object definitions are all defined" shipped_objects_through_the_kernel
 check "an unprivileged user cannot define" unprivileged_cannot_define
 check "a mode above 0777 exits 2" exit_code 2 "$ctl" define --mode 1777 "$reg/3303.xml"
+
+tmp=$(mktemp -d)
+mon_pid=
+cleanup() {
+	[ -n "$mon_pid" ] && kill "$mon_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# ---- the store, end to end, on an object with every type
+T=32000
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+
+item() { # ID NAME OPS TYPE [Multiple] [RANGE] [secret]
+	local mult=${5:-Single} range=${6:-} secret=
+	[ "${7:-}" = secret ] && secret=' klwm2m:secret="true"'
+	cat <<XML
+<Item ID="$1"$secret><Name>$2</Name><Operations>$3</Operations>
+<MultipleInstances>$mult</MultipleInstances><Mandatory>Optional</Mandatory>
+<Type>$4</Type><RangeEnumeration>$range</RangeEnumeration></Item>
+XML
+}
+
+{
+	echo '<?xml version="1.0" encoding="UTF-8"?>'
+	echo '<LWM2M xmlns:klwm2m="urn:klwm2m:ddf:1"><Object ObjectType="MODefinition">'
+	echo "<Name>klwm2mctl test types</Name><ObjectID>$T</ObjectID><ObjectVersion>1.2</ObjectVersion>"
+	echo '<MultipleInstances>Multiple</MultipleInstances><Mandatory>Optional</Mandatory><Resources>'
+	item 0 Integer RW Integer
+	item 1 Unsigned RW "Unsigned Integer"
+	item 2 Float RW Float
+	item 3 Boolean RW Boolean
+	item 4 String RW String
+	item 5 Opaque RW Opaque
+	item 6 Time RW Time
+	item 7 Objlnk RW Objlnk
+	item 8 Corelnk RW Corelnk
+	item 9 Integers RW Integer Multiple
+	item 10 Reboot E ""
+	item 11 Percent RW Integer Single 0..100
+	item 12 Key RW Opaque Single "" secret
+	echo '</Resources></Object></LWM2M>'
+} >"$tmp/types.xml"
+
+expect_cmd() { # WANT COMMAND...
+	local want=$1 out
+	shift
+	out=$("$@") || { echo "exit $? from $*"; return 1; }
+	[ "$out" = "$want" ] || { printf 'from %s\ngot:    %s\nwanted: %s\n' "$*" "$out" "$want"; return 1; }
+}
+
+refused() { # WANT-EXIT WANT-TEXT COMMAND...: fails with that status and prints that text
+	local want=$1 text=$2 err got
+	shift 2
+	err=$("$@" 2>&1 >/dev/null)
+	got=$?
+	[ "$got" -eq "$want" ] || { echo "exit $got from $*, wanted $want: $err"; return 1; }
+	grep -qF -- "$text" <<<"$err" || { echo "no '$text' in: $err"; return 1; }
+}
+
+define_types() {
+	"$ctl" define --owner 0:0 --mode 0644 "$tmp/types.xml"
+}
+
+objects_table() {
+	local out
+	out=$("$ctl" objects) || return 1
+	echo "$out"
+	head -n 1 <<<"$out" | grep -qE '^ID +NAME +VERSION +INSTANCES +OWNER +MODE$' &&
+		grep -qE "^$T +klwm2mctl test types +1\.2 +0 +0:0 +0644$" <<<"$out"
+}
+
+objects_json() {
+	"$ctl" -j objects | python3 -c '
+import json, sys
+objs = json.load(sys.stdin)
+o = [o for o in objs if o["id"] == '$T'][0]
+assert o == {"id": '$T', "name": "klwm2mctl test types", "version": "1.2", "multiple": True,
+             "mandatory": False, "instances": 0, "uid": 0, "gid": 0, "mode": "0644"}, o
+'
+}
+
+show_text() {
+	local out
+	out=$("$ctl" show $T) || return 1
+	[ "$out" = "$("$ctl" objects $T)" ] || { echo "objects $T differs from show $T"; return 1; }
+	echo "$out"
+	grep -qx "object $T: klwm2mctl test types, version 1.2, multiple instances, optional" <<<"$out" &&
+		grep -qx "owner 0:0, mode 0644, 0 instances" <<<"$out" &&
+		grep -qE '^1 +Unsigned +unsigned +RW +single +optional' <<<"$out" &&
+		grep -qE '^9 +Integers +integer +RW +multiple +optional' <<<"$out" &&
+		grep -qE '^10 +Reboot +none +E +single' <<<"$out" &&
+		grep -qE '^11 +Percent +integer +RW +single +optional +range 0\.\.100 *$' <<<"$out" &&
+		grep -qE '^12 +Key +opaque +RW +single +optional +secret$' <<<"$out"
+}
+
+show_json() {
+	"$ctl" -j show $T | python3 -c '
+import json, sys
+o = json.load(sys.stdin)
+types = {r["id"]: r["type"] for r in o["resources"]}
+assert types == {0: "integer", 1: "unsigned", 2: "float", 3: "boolean", 4: "string",
+                 5: "opaque", 6: "time", 7: "objlnk", 8: "corelnk", 9: "integer",
+                 10: "none", 11: "integer", 12: "opaque"}, types
+r = {r["id"]: r for r in o["resources"]}
+assert r[11]["range"] == ["0", "100"] and r[12]["secret"] and r[9]["multiple"], r
+assert r[10]["ops"] == "E" and r[0]["ops"] == "RW", r
+'
+}
+
+creates() {
+	expect_cmd "/$T/0" "$ctl" create /$T &&
+		expect_cmd "/$T/5" "$ctl" create /$T/5 &&
+		expect_cmd "/$T/1" "$ctl" create /$T &&
+		expect_cmd "{\"path\":\"/$T/2\"}" "$ctl" -j create /$T
+}
+
+set_get_every_type() {
+	local p=/$T/0
+	"$ctl" set $p/0 -42 $p/1 18446744073709551615 $p/2 0.1 $p/3 true $p/4 "hello, world" \
+		$p/5 00FF10 $p/6 1700000000 $p/7 3:0 $p/8 '</3/0>;ct=0' || return 1
+	expect_cmd -42 "$ctl" get $p/0 &&
+		expect_cmd 18446744073709551615 "$ctl" get $p/1 &&
+		expect_cmd 0.10000000000000001 "$ctl" get $p/2 &&
+		expect_cmd true "$ctl" get $p/3 &&
+		expect_cmd "hello, world" "$ctl" get $p/4 &&
+		expect_cmd 00ff10 "$ctl" get $p/5 &&
+		expect_cmd 1700000000 "$ctl" get $p/6 &&
+		expect_cmd 3:0 "$ctl" get $p/7 &&
+		expect_cmd '</3/0>;ct=0' "$ctl" get $p/8 &&
+		"$ctl" set $p/3 0 $p/2 -1e300 $p/7 65535:65535 $p/4 "" &&
+		expect_cmd false "$ctl" get $p/3 &&
+		expect_cmd -1.0000000000000001e+300 "$ctl" get $p/2 &&
+		expect_cmd 65535:65535 "$ctl" get $p/7 &&
+		expect_cmd "" "$ctl" get $p/4
+}
+
+get_json_types() {
+	local p=/$T/0
+	"$ctl" set $p/4 "hello, world" || return 1
+	for r in 0 1 2 3 4 5 6 7 8; do "$ctl" -j get $p/$r || return 1; done | python3 -c '
+import json, sys
+got = [json.loads(l) for l in sys.stdin]
+want = [("integer", -42), ("unsigned", 18446744073709551615), ("float", -1e300),
+        ("boolean", False), ("string", "hello, world"), ("opaque", "00ff10"),
+        ("time", 1700000000), ("objlnk", "65535:65535"), ("corelnk", "</3/0>;ct=0")]
+assert [(g["type"], g["value"]) for g in got] == want, got
+assert got[0]["path"] == "/'$T'/0/0", got[0]
+'
+}
+
+multiple_resource() {
+	"$ctl" set /$T/0/9/0 10 /$T/0/9/1 11 /$T/0/9/7 17 || return 1
+	expect_cmd 11 "$ctl" get /$T/0/9/1 &&
+		expect_cmd "/$T/0/9/0 integer 10
+/$T/0/9/1 integer 11
+/$T/0/9/7 integer 17" "$ctl" get /$T/0/9
+}
+
+delete_resource_instance() {
+	"$ctl" set /$T/0/9/1 --delete || return 1
+	"$ctl" delete /$T/0/9/7 || return 1
+	refused 1 "kernel reports: " "$ctl" get /$T/0/9/1 &&
+		expect_cmd "/$T/0/9/0 integer 10" "$ctl" get /$T/0/9
+}
+
+replace_multiple_resource() {
+	"$ctl" set /$T/0/9/3 3 || return 1
+	"$ctl" set /$T/0/9 --delete /$T/0/9/5 50 /$T/0/9/6 60 || return 1
+	expect_cmd "/$T/0/9/5 integer 50
+/$T/0/9/6 integer 60" "$ctl" get /$T/0/9 &&
+		"$ctl" delete /$T/0/9 && expect_cmd "" "$ctl" get /$T/0/9
+}
+
+atomic_batch() {
+	"$ctl" set /$T/0/0 7 /$T/0/11 50 || return 1
+	# The last value is out of range: nothing lands, and the entry is named.
+	refused 1 "set /$T/0/11: Numerical result out of range (kernel reports: value outside the resource's range)" \
+		"$ctl" set /$T/0/0 8 /$T/0/9/0 1 /$T/0/11 101 || return 1
+	expect_cmd 7 "$ctl" get /$T/0/0 && expect_cmd 50 "$ctl" get /$T/0/11 &&
+		expect_cmd "" "$ctl" get /$T/0/9
+}
+
+bad_text_lands_nothing() {
+	refused 2 "/$T/0/1: \"-1\" is not a valid unsigned" "$ctl" set /$T/0/0 9 /$T/0/1 -1 &&
+		refused 2 "is not a valid boolean" "$ctl" set /$T/0/0 9 /$T/0/3 yes &&
+		refused 2 "is not a valid opaque" "$ctl" set /$T/0/5 abc &&
+		refused 2 "is not a valid objlnk" "$ctl" set /$T/0/7 3 &&
+		refused 2 "out of range" "$ctl" set /$T/0/0 9223372036854775808 &&
+		expect_cmd 7 "$ctl" get /$T/0/0
+}
+
+wrong_resources_refused() {
+	refused 1 "executable and holds no value" "$ctl" set /$T/0/10 1 &&
+		refused 1 "has no resource 99" "$ctl" set /$T/0/99 1 &&
+		refused 1 "kernel reports: no such instance" "$ctl" set /$T/9/0 1 &&
+		refused 1 "kernel reports: no such object" "$ctl" set /31999/0/0 1
+}
+
+dump_text() {
+	local out
+	out=$("$ctl" dump /$T) || return 1
+	[ "$(head -n 3 <<<"$out")" = "/$T/0
+/$T/0/0 integer 7
+/$T/0/1 unsigned 18446744073709551615" ] || { echo "$out"; return 1; }
+	grep -qx "/$T/0/12 opaque <secret>" <<<"$out" && { echo "root sees a secret as hidden"; return 1; }
+	grep -qx "/$T/1" <<<"$out" && grep -qx "/$T/2" <<<"$out" && grep -qx "/$T/5" <<<"$out" &&
+		[ "$("$ctl" dump /$T/0)" = "$(sed -n "/^\/$T\/0/p" <<<"$out")" ] &&
+		[ "$("$ctl" dump)" = "$out" ] &&
+		[ "$("$ctl" get /$T)" = "$out" ]
+}
+
+dump_json() {
+	"$ctl" -j dump | python3 -c '
+import json, sys
+recs = json.load(sys.stdin)
+assert recs[0] == {"path": "/'$T'/0", "kind": "instance"}, recs[0]
+assert recs[1] == {"path": "/'$T'/0/0", "kind": "value", "type": "integer", "value": 7}, recs[1]
+paths = [r["path"] for r in recs]
+assert paths.index("/'$T'/5") > paths.index("/'$T'/0/8"), paths
+'
+}
+
+secrets_hidden_from_others() {
+	"$ctl" set /$T/0/12 c0ffee || return 1
+	expect_cmd c0ffee "$ctl" get /$T/0/12 &&
+		refused 1 "kernel reports: secret resources are read by admins only" \
+			nobody "$ctl" get /$T/0/12 &&
+		nobody "$ctl" dump /$T/0 | grep -qx "/$T/0/12 opaque <secret>" &&
+		nobody "$ctl" -j dump /$T/0 | grep -qF '{"path":"/'$T'/0/12","kind":"secret","type":"opaque"}' &&
+		expect_cmd 7 nobody "$ctl" get /$T/0/0
+}
+
+unprivileged_set_refused_by_mode() {
+	refused 1 "Operation not permitted (kernel reports: " nobody "$ctl" set /$T/0/0 1 &&
+		expect_cmd 7 "$ctl" get /$T/0/0 &&
+		refused 1 "kernel reports: " nobody "$ctl" create /$T &&
+		refused 1 "kernel reports: " nobody "$ctl" delete /$T/0 &&
+		refused 1 "Operation not permitted" nobody "$ctl" undefine $T
+}
+
+# A netlink attribute's length is 16 bits: 65488 bytes is the longest value
+# a SET can carry at a resource path (KLWM2M_VALUE_WIRE_MAX), below the
+# module's default max_value_size of 65536.
+values_of_64k() {
+	local big
+	big=$(head -c 65488 /dev/zero | tr '\0' x)
+	"$ctl" set /$T/0/4 "$big" || return 1
+	[ "$("$ctl" get /$T/0/4)" = "$big" ] || { echo "get differs"; return 1; }
+	[ "$("$ctl" dump /$T/0 | grep "^/$T/0/4 ")" = "/$T/0/4 string $big" ] ||
+		{ echo "dump differs"; return 1; }
+	"$ctl" -j dump | python3 -c '
+import json, sys
+recs = [r for r in json.load(sys.stdin) if r["path"] == "/'$T'/0/4"]
+assert recs[0]["value"] == "x" * 65488, len(recs[0]["value"])
+' || return 1
+	refused 1 "a value longer than a netlink attribute carries" "$ctl" set /$T/0/4 "${big}y" &&
+		[ "$("$ctl" get /$T/0/4)" = "$big" ]
+}
+
+monitor_prints_events() {
+	local pid i
+	"$ctl" monitor >"$tmp/mon.out" 2>"$tmp/mon.err" &
+	pid=$!
+	mon_pid=$pid
+	for i in $(seq 50); do grep -q listening "$tmp/mon.err" && break; sleep 0.2; done
+	"$ctl" create /$T/7 >/dev/null && "$ctl" set /$T/7/0 1 /$T/7/9/0 2 &&
+		"$ctl" set /$T/7/9 --delete && "$ctl" delete /$T/7 || return 1
+	sleep 1
+	kill -INT "$pid"
+	wait "$pid" || { echo "monitor exited $?"; cat "$tmp/mon.err"; return 1; }
+	mon_pid=
+	cat "$tmp/mon.out"
+	sed 's/ portid [0-9]*$//' "$tmp/mon.out" >"$tmp/mon.kinds"
+	[ "$(cat "$tmp/mon.kinds")" = "instance-created /$T/7
+value-changed /$T/7/0 /$T/7/9/0
+value-changed /$T/7/9
+instance-deleted /$T/7" ] && grep -qE '^instance-created /[0-9/]+ portid [1-9][0-9]*$' "$tmp/mon.out"
+}
+
+monitor_json() {
+	local pid i
+	# Not through nobody(): $! must be the monitor itself.
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$ctl" -j monitor \
+		>"$tmp/monj.out" 2>"$tmp/monj.err" &
+	pid=$!
+	mon_pid=$pid
+	for i in $(seq 50); do grep -q listening "$tmp/monj.err" && break; sleep 0.2; done
+	"$ctl" set /$T/0/0 5 && "$ctl" define "$reg/3303.xml" >/dev/null && "$ctl" undefine 3303 || return 1
+	sleep 1
+	kill -TERM "$pid"
+	wait "$pid" || { echo "monitor exited $?"; cat "$tmp/monj.err"; return 1; }
+	mon_pid=
+	python3 - "$tmp/monj.out" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+assert [(e["kind"], e["paths"]) for e in ev] == [
+    ("value-changed", ["/32000/0/0"]), ("object-defined", ["/3303"]),
+    ("object-undefined", ["/3303"])], ev
+assert all(e["portid"] > 0 and "server" not in e for e in ev), ev
+PY
+}
+
+undefine_busy() {
+	refused 1 "Device or resource busy (kernel reports: the object still has instances)" \
+		"$ctl" undefine $T
+}
+
+delete_and_undefine() {
+	local i
+	for i in 0 1 2 5; do "$ctl" delete /$T/$i || return 1; done
+	refused 1 "kernel reports: no such instance" "$ctl" delete /$T/0 &&
+		"$ctl" undefine $T &&
+		! "$ctl" objects | grep -q "^$T " &&
+		refused 1 "not found (kernel reports: " "$ctl" get /$T/0/0 &&
+		refused 1 "kernel reports: no such object" "$ctl" dump /$T &&
+		refused 1 "kernel reports: no such object" "$ctl" show $T &&
+		expect_cmd "" "$ctl" dump
+}
+
+usage_exits_2() {
+	local args
+	for args in "set" "set /$T/0/0" "set /$T/0/0 1 /$T/0/1" "set /$T/0 1" "get" "get /x" \
+		"get /$T/0/0/0/0" "get /65535/0/0" "create /$T/0/0" "delete /$T" "dump / /" \
+		"undefine x" "undefine 65535" "objects 1 2" "show" "monitor x" "create"; do
+		# shellcheck disable=SC2086 # the arguments are meant to split
+		exit_code 2 "$ctl" $args || { echo "klwm2mctl $args"; return 1; }
+	done
+}
+
+help_has_examples() {
+	local out
+	out=$("$ctl" --help) || return 1
+	for c in undefine objects show create delete set get dump monitor; do
+		grep -q "^  klwm2mctl .*$c" <<<"$out" || { echo "no example of $c"; return 1; }
+	done
+}
+
+check "define an object with every type" define_types
+check "objects lists it with version, instances, owner and mode" objects_table
+check "objects -j lists it as JSON" objects_json
+check "show (and objects OID) prints its resources with types, ops and limits" show_text
+check "show -j prints its resources as JSON" show_json
+check "create picks the lowest free instance ID or takes the one given" creates
+check "create refuses an instance that exists" \
+	refused 1 "kernel reports: the instance exists already" "$ctl" create /$T/5
+check "set and get every type in its text form" set_get_every_type
+check "get -j gives every type as JSON" get_json_types
+check "set writes resource instances; get of a multiple resource lists them" multiple_resource
+check "set --delete and delete remove a resource instance" delete_resource_instance
+check "set PATH --delete then values replaces a multiple resource" replace_multiple_resource
+check "a batch with one value out of range lands nothing and names it" atomic_batch
+check "a value that does not read as its type exits 2 and lands nothing" bad_text_lands_nothing
+check "executable, unknown resources and missing instances are refused" wrong_resources_refused
+check "dump prints instances then their values, by path" dump_text
+check "dump -j prints records as JSON" dump_json
+check "secrets are hidden from others, shown to admins" secrets_hidden_from_others
+check "an unprivileged user cannot write an object of mode 0644" unprivileged_set_refused_by_mode
+check "the longest value a SET carries passes set, get and dump; one byte more is refused" values_of_64k
+check "monitor prints every change until SIGINT" monitor_prints_events
+check "monitor -j as nobody prints JSON lines until SIGTERM" monitor_json
+check "undefine is refused with EBUSY while instances exist" undefine_busy
+check "delete then undefine empties the store" delete_and_undefine
+check "bad usage exits 2" usage_exits_2
+check "--help shows an example of every command" help_has_examples
+echo "1..$n"
 exit $failed

@@ -57,10 +57,16 @@ int cmd_monitor(struct klwm2m *k, int argc, char **argv)
 
 	if (argc != 1)
 		return usage_error("monitor takes no arguments");
+	/*
+	 * A shell starts background commands with SIGINT ignored, and an
+	 * ignored signal never reaches a signalfd: take the default back (the
+	 * signals are blocked, so they wait in the signalfd instead of killing).
+	 */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL) || (sfd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0) {
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) || signal(SIGINT, SIG_DFL) == SIG_ERR ||
+	    signal(SIGTERM, SIG_DFL) == SIG_ERR || (sfd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0) {
 		fprintf(stderr, "klwm2mctl: signalfd: %s\n", strerror(errno));
 		return EXIT_REFUSED;
 	}

@@ -69,7 +69,7 @@ KLWM2M_API const char *klwm2m_strerror(int err)
 {
 	switch (err) {
 	case -ENOENT:
-		return "not found (is the klwm2m module loaded?)";
+		return "not found";
 	case -EPROTO:
 		return "the module speaks another ABI version";
 	default:
@@ -203,7 +203,12 @@ static int exchange(struct klwm2m *k, struct nl_msg *msg, int maxattr,
 	while (!x.done) {
 		int r = nl_recvmsgs(k->sk, cb);
 
-		if (r < 0) {
+		/*
+		 * When the kernel's error ended the exchange, libnl returns it
+		 * squeezed into its own codes (EISDIR, E2BIG... all become
+		 * NLE_FAILURE): keep the kernel's, in x.error.
+		 */
+		if (r < 0 && !x.done) {
 			err = klwm2m_nle_to_errno(r);
 			if (!k->errmsg[0])
 				klwm2m_set_err(k, "receiving from the kernel failed: %s",

@@ -22,8 +22,7 @@ int klwm2m_put_path(struct nl_msg *msg, int attrtype, const struct klwm2m_path *
 	for (int i = 0; i < p->depth && i < KLWM2M_PATH_DEPTH_MAX; i++)
 		if (nla_put_u16(msg, KLWM2M_A_PATH_OBJ + i, ids[i]))
 			return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
+	return nla_nest_end(msg, nest) ? -EMSGSIZE : 0;
 }
 
 /* A path nest as the kernel sends it: OBJ, then INST, RES, RINST in turn. */
@@ -270,7 +269,11 @@ static int commit(struct klwm2m *k, const struct entry *e, unsigned int n, int h
 			if (err)
 				goto fail;
 		}
-		nla_nest_end(msg, nest);
+		/* An attribute's length is 16 bits: libnl refuses a longer nest. */
+		if (nla_nest_end(msg, nest)) {
+			err = -E2BIG;
+			goto fail;
+		}
 	}
 	offs[n] = nlmsg_hdr(msg)->nlmsg_len;
 
@@ -286,6 +289,10 @@ fail:
 	free(offs);
 	if (err == -EINVAL)
 		klwm2m_set_err(k, "entry %u has an unknown type", i);
+	else if (err == -E2BIG)
+		klwm2m_set_err(k, "entry %u: a value longer than a netlink attribute carries "
+			       "(%u bytes at a resource, %u at a resource instance)", i,
+			       KLWM2M_VALUE_WIRE_MAX, KLWM2M_VALUE_WIRE_MAX - 8);
 	else
 		klwm2m_set_err(k, "the batch does not fit in one message");
 	*bad = (int)i;

@@ -328,6 +328,15 @@ int klwm2m_create(struct klwm2m *k, uint16_t oid, int iid, uint16_t *out_iid);
  */
 int klwm2m_delete(struct klwm2m *k, uint16_t oid, uint16_t iid);
 
+/*
+ * The longest value a SET request can carry at a resource path: a netlink
+ * attribute's length is 16 bits, and each value travels in a nest with its
+ * path and type. At a resource-instance path it is 8 bytes less. Longer
+ * values fail with -E2BIG before anything is sent, whatever the module's
+ * max_value_size allows.
+ */
+#define KLWM2M_VALUE_WIRE_MAX 65488
+
 /**
  * klwm2m_set() - write one value (a batch of one)
  * @k: handle
@@ -336,7 +345,8 @@ int klwm2m_delete(struct klwm2m *k, uint16_t oid, uint16_t iid);
  *
  * Needs write permission on the object. Return: 0; -ENOENT; -EINVAL
  * (wrong type, a path that is not a resource or resource instance); -ERANGE
- * (outside the resource's range); -E2BIG; -ENOSPC; -EPERM.
+ * (outside the resource's range); -E2BIG (longer than max_value_size, or
+ * than KLWM2M_VALUE_WIRE_MAX); -ENOSPC; -EPERM.
  */
 int klwm2m_set(struct klwm2m *k, const struct klwm2m_path *path, const struct klwm2m_value *v);
 
