@@ -18,16 +18,18 @@ struct limits_case {
 };
 
 static const struct limits_case limits_cases[] = {
-	{ "the defaults are accepted", { SZ_64K, SZ_16M }, 0, NULL },
+	{ "the defaults are accepted", { KLWM2M_VALUE_WIRE_MAX, SZ_16M }, 0, NULL },
 	{ "a one-byte value limit is accepted", { 1, 1 }, 0, NULL },
-	{ "the ceilings themselves are accepted", { SZ_16M, (u64)SZ_1G * 4 }, 0, NULL },
+	{ "the ceilings themselves are accepted", { KLWM2M_VALUE_WIRE_MAX, (u64)SZ_1G * 4 },
+	  0, NULL },
 	{ "a zero value limit is refused", { 0, SZ_16M }, -EINVAL,
 	  "max_value_size must be at least 1" },
-	{ "a value limit above 16 MiB is refused", { SZ_16M + 1, (u64)SZ_1G }, -EINVAL,
-	  "max_value_size is above 16 MiB" },
-	{ "a budget above 4 GiB is refused", { SZ_64K, (u64)SZ_1G * 4 + 1 }, -EINVAL,
+	{ "a value limit above what netlink carries is refused",
+	  { KLWM2M_VALUE_WIRE_MAX + 1, (u64)SZ_1G }, -EINVAL,
+	  "max_value_size is above 65480 bytes, what netlink carries" },
+	{ "a budget above 4 GiB is refused", { SZ_32K, (u64)SZ_1G * 4 + 1 }, -EINVAL,
 	  "store_budget is above 4 GiB" },
-	{ "a budget smaller than one value is refused", { SZ_64K, SZ_64K - 1 }, -EINVAL,
+	{ "a budget smaller than one value is refused", { SZ_32K, SZ_32K - 1 }, -EINVAL,
 	  "store_budget is smaller than max_value_size" },
 };
 

@@ -41,6 +41,7 @@ extern struct genl_family klwm2m_family;
 enum klwm2m_group {
 	KLWM2M_GRP_EVENTS,
 };
+
 extern const struct nla_policy klwm2m_obj_policy[];
 extern const struct nla_policy klwm2m_path_policy[];
 extern const struct nla_policy klwm2m_set_policy[];
@@ -68,5 +69,34 @@ void klwm2m_genl_exit(void);
 
 int klwm2m_sysfs_init(void);
 void klwm2m_sysfs_exit(void);
+
+/*
+ * The initial namespace's store under /sys/kernel/klwm2m/ (sysfs.c). The
+ * store calls these under its mutex; they do nothing for a store without
+ * st->sysfs.
+ */
+int klwm2m_sysfs_store_add(struct klwm2m_store *st);
+void klwm2m_sysfs_store_del(struct klwm2m_store *st);
+int klwm2m_sysfs_obj_add(struct klwm2m_store *st, struct klwm2m_obj *obj);
+void klwm2m_sysfs_obj_del(struct klwm2m_store *st, struct klwm2m_obj *obj);
+int klwm2m_sysfs_inst_add(struct klwm2m_store *st, struct klwm2m_obj *obj,
+			  struct klwm2m_inst *inst);
+void klwm2m_sysfs_inst_del(struct klwm2m_store *st, struct klwm2m_inst *inst);
+int klwm2m_sysfs_multi_add(struct klwm2m_store *st, struct klwm2m_inst *inst,
+			   struct klwm2m_multi *m, const struct klwm2m_resdef *rd);
+void klwm2m_sysfs_multi_del(struct klwm2m_store *st, struct klwm2m_multi *m);
+int klwm2m_sysfs_slot_add(struct klwm2m_store *st, const struct klwm2m_path *p,
+			  const struct klwm2m_resdef *rd, struct klwm2m_inst *inst,
+			  struct klwm2m_multi *m, bool *created);
+void klwm2m_sysfs_slot_undo(struct klwm2m_store *st, const struct klwm2m_path *p,
+			    const struct klwm2m_resdef *rd, struct klwm2m_inst *inst,
+			    struct klwm2m_multi *m);
+void klwm2m_sysfs_slot_sync(struct klwm2m_store *st, const struct klwm2m_path *p,
+			    const struct klwm2m_resdef *rd, struct klwm2m_inst *inst,
+			    struct klwm2m_multi *m);
+
+/* The text a value's sysfs file shows (sysfs.c). */
+int klwm2m_f64_text(u64 bits, char *buf, size_t size);
+ssize_t klwm2m_value_text(const struct klwm2m_value *v, char *buf, size_t size);
 
 #endif /* _KLWM2M_H */

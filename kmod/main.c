@@ -13,13 +13,13 @@
 #include "klwm2m.h"
 
 /* Upper bounds a parameter may take, whatever the administrator asks for. */
-#define KLWM2M_VALUE_SIZE_CEILING	SZ_16M
+#define KLWM2M_VALUE_SIZE_CEILING	KLWM2M_VALUE_WIRE_MAX
 #define KLWM2M_BUDGET_CEILING		((u64)SZ_1G * 4)
 
-static unsigned int max_value_size = SZ_64K;
+static unsigned int max_value_size = KLWM2M_VALUE_WIRE_MAX;
 module_param(max_value_size, uint, 0444);
 MODULE_PARM_DESC(max_value_size,
-		 "Largest string/opaque/corelnk value in bytes (default 65536, at most 16 MiB)");
+		 "Largest string/opaque/corelnk value in bytes (default and at most 65480, what one netlink attribute carries)");
 
 static unsigned long long store_budget = SZ_16M;
 module_param(store_budget, ullong, 0444);
@@ -42,7 +42,7 @@ int klwm2m_limits_check(const struct klwm2m_limits *lim, const char **why)
 		return -EINVAL;
 	}
 	if (lim->max_value_size > KLWM2M_VALUE_SIZE_CEILING) {
-		*why = "max_value_size is above 16 MiB";
+		*why = "max_value_size is above 65480 bytes, what netlink carries";
 		return -EINVAL;
 	}
 	if (lim->store_budget > KLWM2M_BUDGET_CEILING) {
@@ -68,7 +68,8 @@ static int __net_init klwm2m_net_init(struct net *net)
 	struct klwm2m_net *kn = klwm2m_pernet(net);
 
 	klwm2m_store_init(&kn->store, &klwm2m_limits);
-	return 0;
+	kn->store.sysfs = net_eq(net, &init_net);
+	return klwm2m_sysfs_store_add(&kn->store);
 }
 
 static void __net_exit klwm2m_net_exit(struct net *net)
@@ -98,36 +99,38 @@ static int __init klwm2m_init(void)
 		return err;
 	}
 
-	err = register_pernet_subsys(&klwm2m_net_ops);
+	/* /sys/kernel/klwm2m/ first: the initial namespace's store shows in it. */
+	err = klwm2m_sysfs_init();
 	if (err)
 		return err;
+
+	err = register_pernet_subsys(&klwm2m_net_ops);
+	if (err)
+		goto err_sysfs;
 
 	err = klwm2m_genl_init();
 	if (err)
 		goto err_pernet;
 
-	err = klwm2m_sysfs_init();
-	if (err)
-		goto err_genl;
-
 	pr_info("version " KLWM2M_VERSION " loaded (ABI %d)\n", KLWM2M_ABI_VERSION);
 	return 0;
 
-err_genl:
-	klwm2m_genl_exit();
 err_pernet:
 	unregister_pernet_subsys(&klwm2m_net_ops);
 	rcu_barrier();
+err_sysfs:
+	klwm2m_sysfs_exit();
 	return err;
 }
 
 static void __exit klwm2m_exit(void)
 {
-	klwm2m_sysfs_exit();
 	klwm2m_genl_exit();
+	/* Takes the initial namespace's store, and its files, down. */
 	unregister_pernet_subsys(&klwm2m_net_ops);
 	/* Values are freed by RCU callbacks in this module: let them run. */
 	rcu_barrier();
+	klwm2m_sysfs_exit();
 }
 
 module_init(klwm2m_init);

@@ -10,7 +10,6 @@
 #include <linux/fs.h>
 #include <linux/klwm2m.h>
 #include <linux/slab.h>
-#include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -83,18 +82,6 @@ static struct klwm2m_store *req_store(struct genl_info *info)
 static bool req_admin(const struct sk_buff *skb, struct genl_info *info)
 {
 	return netlink_ns_capable(skb, genl_info_net(info)->user_ns, CAP_NET_ADMIN);
-}
-
-/* The object's mode bits for the caller, as for a file: MAY_READ/MAY_WRITE. */
-static bool obj_permits(const struct klwm2m_objdef *def, int mask)
-{
-	umode_t mode = def->mode;
-
-	if (uid_eq(current_fsuid(), def->uid))
-		mode >>= 6;
-	else if (in_group_p(def->gid))
-		mode >>= 3;
-	return (mode & mask) == mask;
 }
 
 /*
@@ -375,9 +362,8 @@ static int parse_res_path(struct genl_info *info, struct nlattr **tb,
 	return 0;
 }
 
-/* May the caller (@admin: CAP_NET_ADMIN, decided once per request) write or read @oid's values? */
-static int may_access(struct genl_info *info, bool admin, u16 oid, int mask,
-		      const struct nlattr *where)
+/* May the caller (@admin: CAP_NET_ADMIN, decided once per request) read @oid's values? */
+static int may_read(struct genl_info *info, bool admin, u16 oid, const struct nlattr *where)
 {
 	struct klwm2m_store *st = req_store(info);
 	struct klwm2m_obj *obj;
@@ -388,20 +374,15 @@ static int may_access(struct genl_info *info, bool admin, u16 oid, int mask,
 	rcu_read_lock();
 	obj = xa_load(&st->objs, oid);
 	/* A missing object is for the store to report. */
-	ok = !obj || obj_permits(&obj->def, mask);
+	ok = !obj || klwm2m_obj_permits(&obj->def, MAY_READ);
 	rcu_read_unlock();
 	if (ok)
 		return 0;
-	if (mask == MAY_WRITE)
-		NL_SET_ERR_MSG_ATTR(info->extack, where,
-				    "the object's mode does not let you write it");
-	else
-		NL_SET_ERR_MSG_ATTR(info->extack, where,
-				    "the object's mode does not let you read it");
+	NL_SET_ERR_MSG_ATTR(info->extack, where, "the object's mode does not let you read it");
 	return -EPERM;
 }
 
-static int parse_value(struct genl_info *info, bool admin, const struct nlattr *nest,
+static int parse_value(struct genl_info *info, const struct nlattr *nest,
 		       struct klwm2m_set *op)
 {
 	struct nlattr *tb[KLWM2M_A_VALUE_MAX + 1], *ptb[KLWM2M_A_PATH_MAX + 1];
@@ -419,8 +400,6 @@ static int parse_value(struct genl_info *info, bool admin, const struct nlattr *
 			       klwm2m_path_policy, info->extack);
 	if (!err)
 		err = parse_res_path(info, ptb, nest, &op->path);
-	if (!err)
-		err = may_access(info, admin, op->path.oid, MAY_WRITE, nest);
 	if (err)
 		return err;
 	if (!tb[KLWM2M_A_VALUE_DATA]) {
@@ -449,7 +428,8 @@ int klwm2m_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	const struct nlattr **where = NULL;
 	struct klwm2m_set *ops = NULL;
 	bool admin = req_admin(skb, info);
-	unsigned int n, i, flags = 0;
+	/* The object's mode is checked by the store, under its lock. */
+	unsigned int n, i, flags = admin ? 0 : KLWM2M_SET_CHECK_MODE;
 	int err, bad, server = 0;
 
 	if (info->attrs[KLWM2M_A_SET_SERVER]) {
@@ -476,7 +456,7 @@ int klwm2m_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		err = parse_value(info, admin, where[i], &ops[i]);
+		err = parse_value(info, where[i], &ops[i]);
 		if (err)
 			goto out;
 	}
@@ -550,7 +530,7 @@ int klwm2m_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!err)
 		err = parse_res_path(info, ptb, info->attrs[KLWM2M_A_VALUE_PATH], &p);
 	if (!err)
-		err = may_access(info, admin, p.oid, MAY_READ, NULL);
+		err = may_read(info, admin, p.oid, NULL);
 	if (err)
 		return err;
 
@@ -598,16 +578,6 @@ int klwm2m_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 err_free:
 	nlmsg_free(msg);
 	return err;
-}
-
-/* The request's parsed attributes, in a dump (the structure changed in 6.2). */
-static struct nlattr **dump_attrs(struct netlink_callback *cb)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-	return genl_info_dump(cb)->attrs;
-#else
-	return genl_dumpit_info(cb)->attrs;
-#endif
 }
 
 static struct klwm2m_store *dump_store(struct netlink_callback *cb)
@@ -684,7 +654,7 @@ static int check_prefix(struct klwm2m_store *st, const struct klwm2m_path *p, bo
 		NL_SET_ERR_MSG(extack, "no such object");
 		return -ENOENT;
 	}
-	if (!admin && !obj_permits(&obj->def, MAY_READ)) {
+	if (!admin && !klwm2m_obj_permits(&obj->def, MAY_READ)) {
 		NL_SET_ERR_MSG(extack, "the object's mode does not let you read it");
 		return -EPERM;
 	}
@@ -724,11 +694,21 @@ static void size_dump(struct netlink_callback *cb, const struct klwm2m_store *st
 
 int klwm2m_nl_get_start(struct netlink_callback *cb)
 {
-	struct nlattr *nest = dump_attrs(cb)[KLWM2M_A_VALUE_PATH];
 	struct klwm2m_store *st = dump_store(cb);
 	struct get_dump *d = get_dump_ctx(cb);
+	struct nlattr *tb[KLWM2M_A_VALUE_MAX + 1];
+	struct nlattr *nest;
 	int err;
 
+	/*
+	 * genetlink validated the request already; parsing it here again
+	 * spares a version check (its dump info changed shape in 6.2).
+	 */
+	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, KLWM2M_A_VALUE_MAX, klwm2m_value_policy,
+			  cb->extack);
+	if (err)
+		return err;
+	nest = tb[KLWM2M_A_VALUE_PATH];
 	memset(d, 0, sizeof(*d));
 	d->admin = dump_admin(cb);
 	if (nest) {
@@ -856,7 +836,7 @@ int klwm2m_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			d->riid = 0;
 			d->marked = false;
 		}
-		if (!d->admin && !obj_permits(&obj->def, MAY_READ))
+		if (!d->admin && !klwm2m_obj_permits(&obj->def, MAY_READ))
 			continue;
 		for (iid = d->iid; (inst = xa_find(&obj->insts, &iid,
 						   dump_max(d, 2, d->filter.iid), XA_PRESENT));

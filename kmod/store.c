@@ -6,6 +6,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cred.h>
+#include <linux/fs.h>
 #include <linux/klwm2m.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -155,6 +157,48 @@ static u64 value_cost(const void *entry)
 }
 
 /**
+ * klwm2m_utf8_valid() - is @s well-formed UTF-8 (RFC 3629)?
+ * @s: bytes
+ * @len: their number
+ *
+ * Refuses overlong forms, UTF-16 surrogates and code points past U+10FFFF.
+ *
+ * Return: true when every byte belongs to a well-formed sequence.
+ */
+bool klwm2m_utf8_valid(const u8 *s, u32 len)
+{
+	u32 i = 0;
+
+	while (i < len) {
+		u8 c = s[i];
+		u32 cp, need, min;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			need = 1, min = 0x80, cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			need = 2, min = 0x800, cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			need = 3, min = 0x10000, cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if (len - i - 1 < need)
+			return false;
+		for (i++; need; need--, i++) {
+			if ((s[i] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+	}
+	return true;
+}
+
+/**
  * klwm2m_value_check() - validate a value against its resource's definition
  * @rd: the resource definition
  * @v: the value
@@ -183,6 +227,10 @@ int klwm2m_value_check(const struct klwm2m_resdef *rd, const struct klwm2m_value
 		}
 		if (v->type != KLWM2M_TYPE_OPAQUE && memchr(v->data, '\0', v->len)) {
 			NL_SET_ERR_MSG(extack, "text value contains a NUL byte");
+			return -EINVAL;
+		}
+		if (v->type != KLWM2M_TYPE_OPAQUE && !klwm2m_utf8_valid(v->data, v->len)) {
+			NL_SET_ERR_MSG(extack, "text value is not valid UTF-8");
 			return -EINVAL;
 		}
 		return 0;
@@ -309,6 +357,25 @@ static int klwm2m_objdef_check(const struct klwm2m_objdef *def, u32 max_value,
 		}
 	}
 	return 0;
+}
+
+/**
+ * klwm2m_obj_permits() - the object's mode bits for the current task, as for a file
+ * @def: the object
+ * @mask: MAY_READ and/or MAY_WRITE
+ *
+ * Return: true when the caller's fsuid (owner bits), groups (group bits) or
+ * neither (other bits) grant every bit of @mask.
+ */
+bool klwm2m_obj_permits(const struct klwm2m_objdef *def, int mask)
+{
+	umode_t mode = def->mode;
+
+	if (uid_eq(current_fsuid(), def->uid))
+		mode >>= 6;
+	else if (in_group_p(def->gid))
+		mode >>= 3;
+	return (mode & mask) == mask;
 }
 
 const struct klwm2m_resdef *klwm2m_resdef_find(const struct klwm2m_objdef *def, u16 rid)
@@ -481,8 +548,11 @@ int klwm2m_obj_define(struct klwm2m_store *st, const struct klwm2m_objdef *def,
 		err = -ENOSPC;
 		goto err_unlock;
 	}
-	err = xa_err(xa_store(&st->objs, def->id, obj, GFP_KERNEL));
+	err = klwm2m_sysfs_obj_add(st, obj);
+	if (!err)
+		err = xa_err(xa_store(&st->objs, def->id, obj, GFP_KERNEL));
 	if (err) {
+		klwm2m_sysfs_obj_del(st, obj);
 		uncharge(st, size);
 		goto err_unlock;
 	}
@@ -526,6 +596,7 @@ int klwm2m_obj_undefine(struct klwm2m_store *st, u16 oid, struct netlink_ext_ack
 		err = -EBUSY;
 	} else {
 		xa_erase(&st->objs, oid);
+		klwm2m_sysfs_obj_del(st, obj);
 		uncharge(st, obj_cost(obj));
 		count(st, &st->nobjs, -1);
 		changed(st);
@@ -597,6 +668,15 @@ int klwm2m_inst_create(struct klwm2m_store *st, u16 oid, int iid,
 		goto err_unlock;
 	}
 	inst->id = id;
+	err = klwm2m_sysfs_inst_add(st, obj, inst);
+	if (err) {
+		/* Published already: readers may hold it. */
+		xa_erase(&obj->insts, id);
+		uncharge(st, sizeof(*inst));
+		mutex_unlock(&st->lock);
+		kfree_rcu(inst, rcu);
+		return err;
+	}
 	count(st, &obj->ninsts, 1);
 	count(st, &st->ninsts, 1);
 	changed(st);
@@ -675,6 +755,7 @@ int klwm2m_inst_delete(struct klwm2m_store *st, u16 oid, u16 iid,
 		NL_SET_ERR_MSG(extack, "no such instance");
 		err = -ENOENT;
 	} else {
+		klwm2m_sysfs_inst_del(st, inst);
 		uncharge(st, inst_clear(st, inst, &obj->def));
 		count(st, &obj->ninsts, -1);
 		changed(st);
@@ -693,6 +774,7 @@ struct target {
 	struct klwm2m_inst *inst;
 	struct klwm2m_multi *multi;	/* the multiple resource's container, or NULL */
 	bool created;			/* this batch made @multi */
+	bool file;			/* this batch made the value's sysfs file */
 };
 
 static int resolve(struct klwm2m_store *st, const struct klwm2m_set *op, unsigned int flags,
@@ -710,6 +792,10 @@ static int resolve(struct klwm2m_store *st, const struct klwm2m_set *op, unsigne
 	if (!obj) {
 		NL_SET_ERR_MSG(extack, "no such object");
 		return -ENOENT;
+	}
+	if ((flags & KLWM2M_SET_CHECK_MODE) && !klwm2m_obj_permits(&obj->def, MAY_WRITE)) {
+		NL_SET_ERR_MSG(extack, "the object's mode does not let you write it");
+		return -EPERM;
 	}
 	t->inst = xa_load(&obj->insts, p->iid);
 	if (!t->inst) {
@@ -876,12 +962,16 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 					t[i].multi = m;
 					t[i].created = true;
 					need += sizeof(*m);
+					err = klwm2m_sysfs_multi_add(st, t[i].inst, m, t[i].rd);
 				}
 			}
 		}
 		if (!err && op->val) {
 			err = xa_reserve(slot_xa(op, &t[i]), slot_index(op), GFP_KERNEL);
 			op->reserved = !err;
+			if (!err)
+				err = klwm2m_sysfs_slot_add(st, &op->path, t[i].rd, t[i].inst,
+							    t[i].multi, &t[i].file);
 		} else if (!err && !xa_load(slot_xa(op, &t[i]), slot_index(op))) {
 			NL_SET_ERR_MSG(extack, "no such resource instance");
 			err = -ENOENT;
@@ -946,6 +1036,9 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 		value_retire(op->old);
 	}
 	write_seqcount_end(&st->seq);
+	for (i = 0; i < n; i++)
+		if (!ops[i].val)
+			klwm2m_sysfs_slot_sync(st, &ops[i].path, t[i].rd, t[i].inst, t[i].multi);
 	count_values(st, (s64)added - (s64)gone);
 	/* Exact accounting: what was charged up front, less what really left. */
 	if (need > credit)
@@ -960,14 +1053,18 @@ out_undo:
 		if (ops[i].reserved)
 			xa_release(slot_xa(&ops[i], &t[i]), slot_index(&ops[i]));
 		ops[i].reserved = false;
+		if (t[i].file)
+			klwm2m_sysfs_slot_undo(st, &ops[i].path, t[i].rd, t[i].inst, t[i].multi);
 	}
 	/* Containers made for this batch and still empty go away again. */
 	for (i = 0; i < n; i++) {
 		struct klwm2m_multi *m = t[i].multi;
 
 		if (t[i].created && xa_empty(&m->ris) &&
-		    xa_cmpxchg(&t[i].inst->res, ops[i].path.rid, m, NULL, 0) == m)
+		    xa_cmpxchg(&t[i].inst->res, ops[i].path.rid, m, NULL, 0) == m) {
+			klwm2m_sysfs_multi_del(st, m);
 			kfree_rcu(m, rcu);
+		}
 	}
 	mutex_unlock(&st->lock);
 out_free:
@@ -1026,6 +1123,7 @@ void klwm2m_store_destroy(struct klwm2m_store *st)
 	unsigned long oid, iid;
 
 	mutex_lock(&st->lock);
+	klwm2m_sysfs_store_del(st);
 	xa_for_each(&st->objs, oid, obj) {
 		xa_for_each(&obj->insts, iid, inst) {
 			xa_erase(&obj->insts, iid);

@@ -26,6 +26,7 @@
 #include <linux/xarray.h>
 
 struct klwm2m_limits;
+struct klwm2m_sdir;
 
 /* Resource definition flags. */
 #define KLWM2M_RES_MULTIPLE	BIT(0)
@@ -82,11 +83,13 @@ struct klwm2m_value {
 struct klwm2m_multi {
 	struct rcu_head rcu;
 	struct xarray ris;
+	struct klwm2m_sdir *sdir;	/* its sysfs directory, or NULL */
 };
 
 struct klwm2m_inst {
 	struct rcu_head rcu;
 	struct xarray res;
+	struct klwm2m_sdir *sdir;	/* its sysfs directory, or NULL */
 	u16 id;
 };
 
@@ -94,6 +97,7 @@ struct klwm2m_obj {
 	struct rcu_head rcu;
 	struct xarray insts;
 	u32 ninsts;			/* under the store's lock; READ_ONCE() elsewhere */
+	struct klwm2m_sdir *sdir;	/* its sysfs directory, or NULL */
 	struct klwm2m_objdef def;	/* names and resources live after this struct */
 };
 
@@ -110,6 +114,7 @@ struct klwm2m_store {
 	u64 budget;
 	u32 max_value;
 	u32 gen;		/* bumped by every committed change, for dumps */
+	bool sysfs;		/* the initial namespace's: shown under /sys/kernel/klwm2m */
 };
 
 struct klwm2m_path {
@@ -133,6 +138,7 @@ struct klwm2m_set {
 
 /* Batch flags. */
 #define KLWM2M_SET_SERVER	BIT(0)	/* a server's write: needs KLWM2M_OP_WRITE */
+#define KLWM2M_SET_CHECK_MODE	BIT(1)	/* the caller is no admin: needs each object's write bit */
 
 void klwm2m_store_init(struct klwm2m_store *st, const struct klwm2m_limits *lim);
 void klwm2m_store_destroy(struct klwm2m_store *st);
@@ -153,11 +159,13 @@ int klwm2m_value_check(const struct klwm2m_resdef *rd, const struct klwm2m_value
 int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned int n,
 		     unsigned int flags, struct netlink_ext_ack *extack, int *bad);
 
+bool klwm2m_obj_permits(const struct klwm2m_objdef *def, int mask);
 const struct klwm2m_resdef *klwm2m_resdef_find(const struct klwm2m_objdef *def, u16 rid);
 u32 klwm2m_store_gen(const struct klwm2m_store *st);
 const struct klwm2m_value *klwm2m_store_get_rcu(struct klwm2m_store *st,
 						const struct klwm2m_path *p);
 
+bool klwm2m_utf8_valid(const u8 *s, u32 len);
 int klwm2m_f64_cmp(u64 a, u64 b);
 bool klwm2m_f64_is_nan(u64 a);
 

@@ -373,6 +373,12 @@ static const struct value_case value_cases[] = {
 	  0, "", 0, 0, -ERANGE, "value length outside the resource's bounds" },
 	{ "a string with a NUL inside", { 3303, 0, R_APPTYPE, 0, 3 }, KLWM2M_TYPE_STRING,
 	  0, "a\0b", 3, 0, -EINVAL, "text value contains a NUL byte" },
+	{ "a string with an overlong encoding", { 3303, 0, R_APPTYPE, 0, 3 },
+	  KLWM2M_TYPE_STRING, 0, "\xc0\xaf", 2, 0, -EINVAL, "text value is not valid UTF-8" },
+	{ "a string with a surrogate", { 3303, 0, R_APPTYPE, 0, 3 }, KLWM2M_TYPE_STRING,
+	  0, "\xed\xa0\x80", 3, 0, -EINVAL, "text value is not valid UTF-8" },
+	{ "a string cut inside a character", { 3303, 0, R_APPTYPE, 0, 3 }, KLWM2M_TYPE_STRING,
+	  0, "ok\xe2\x82", 4, 0, -EINVAL, "text value is not valid UTF-8" },
 	{ "a value for an executable", { 3303, 0, R_RESET, 0, 3 }, KLWM2M_TYPE_STRING,
 	  0, "x", 1, 0, -EINVAL, "an executable resource holds no value" },
 	{ "a server writing a read-only resource", { 3303, 0, R_VALUE, 0, 3 },
@@ -508,6 +514,77 @@ static void resource_instances_are_set_and_deleted(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, klwm2m_store_set(&ctx->st, &op, 1, 0, &ctx->ext, &bad), -ENOENT);
 	KUNIT_EXPECT_STREQ(test, ctx->ext._msg, "no such resource instance");
 	KUNIT_EXPECT_EQ(test, get_u64(ctx, ri_path(0, R_MULTI, 7), &found), 70);
+}
+
+static bool utf8(const char *s)
+{
+	return klwm2m_utf8_valid((const u8 *)s, strlen(s));
+}
+
+static void well_formed_utf8_is_accepted(struct kunit *test)
+{
+	static const char *const good[] = {
+		"", "plain", "\xc3\xa9t\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x8c\xa1",
+		"\xef\xbf\xbf", "\xf4\x8f\xbf\xbf",
+	};
+	static const char *const bad[] = {
+		"\x80", "\xc3", "\xe0\x80\x80", "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80",
+		"\xc3\x28",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++)
+		KUNIT_EXPECT_TRUE_MSG(test, utf8(good[i]), "good[%u]", i);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_FALSE_MSG(test, utf8(bad[i]), "bad[%u]", i);
+}
+
+static void a_replace_clears_then_sets_and_keeps_exact_counts(struct kunit *test)
+{
+	struct store_ctx *ctx = test->priv;
+	struct klwm2m_set ops[3];
+	u64 used, one;
+	bool found;
+	int bad, i;
+
+	setup_temperature(test, ctx, 1);
+	KUNIT_EXPECT_EQ(test, ctx->st.nobjs, 1);
+	KUNIT_EXPECT_EQ(test, ctx->st.ninsts, 1);
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, set_one(ctx, ri_path(0, R_MULTI, i),
+					      val_u64(test, KLWM2M_TYPE_INTEGER, i), 0), 0);
+	KUNIT_EXPECT_EQ(test, ctx->st.nvalues, 3);
+	used = ctx->st.used;
+
+	/* Clear, then two instances: the resource holds exactly those. */
+	ops[0] = (struct klwm2m_set){ res_path(0, R_MULTI), NULL };
+	ops[1] = (struct klwm2m_set){ ri_path(0, R_MULTI, 5),
+				      val_u64(test, KLWM2M_TYPE_INTEGER, 50) };
+	ops[2] = (struct klwm2m_set){ ri_path(0, R_MULTI, 1),
+				      val_u64(test, KLWM2M_TYPE_INTEGER, 11) };
+	one = sizeof(*ops[1].val);
+	KUNIT_ASSERT_EQ(test, klwm2m_store_set(&ctx->st, ops, 3, 0, &ctx->ext, &bad), 0);
+	get_u64(ctx, ri_path(0, R_MULTI, 0), &found);
+	KUNIT_EXPECT_FALSE(test, found);
+	get_u64(ctx, ri_path(0, R_MULTI, 2), &found);
+	KUNIT_EXPECT_FALSE(test, found);
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, ri_path(0, R_MULTI, 1), &found), 11);
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, ri_path(0, R_MULTI, 5), &found), 50);
+	KUNIT_EXPECT_EQ(test, ctx->st.nvalues, 2);
+	KUNIT_EXPECT_EQ(test, ctx->st.used, used - one);
+
+	/* A clear after a write in the same batch wins over it. */
+	ops[0] = (struct klwm2m_set){ ri_path(0, R_MULTI, 7),
+				      val_u64(test, KLWM2M_TYPE_INTEGER, 70) };
+	ops[1] = (struct klwm2m_set){ res_path(0, R_MULTI), NULL };
+	KUNIT_ASSERT_EQ(test, klwm2m_store_set(&ctx->st, ops, 2, 0, &ctx->ext, &bad), 0);
+	get_u64(ctx, ri_path(0, R_MULTI, 7), &found);
+	KUNIT_EXPECT_FALSE(test, found);
+	KUNIT_EXPECT_EQ(test, ctx->st.nvalues, 0);
+	KUNIT_EXPECT_EQ(test, ctx->st.used, used - 3 * one);
+
+	/* Clearing what is empty is no error. */
+	KUNIT_EXPECT_EQ(test, klwm2m_store_set(&ctx->st, ops + 1, 1, 0, &ctx->ext, &bad), 0);
 }
 
 static void the_budget_refuses_growth_but_not_replacement(struct kunit *test)
@@ -668,6 +745,8 @@ static struct kunit_case klwm2m_store_cases[] = {
 	KUNIT_CASE(a_batch_lands_whole_or_not_at_all),
 	KUNIT_CASE(a_later_write_to_the_same_path_wins_and_is_accounted_once),
 	KUNIT_CASE(resource_instances_are_set_and_deleted),
+	KUNIT_CASE(a_replace_clears_then_sets_and_keeps_exact_counts),
+	KUNIT_CASE(well_formed_utf8_is_accepted),
 	KUNIT_CASE(the_budget_refuses_growth_but_not_replacement),
 	KUNIT_CASE(concurrent_writers_never_show_readers_half_a_batch),
 	KUNIT_CASE(teardown_frees_a_store_full_of_data),

@@ -24,13 +24,22 @@ inject:
 	@rsync -a tests/qemu/inject/ $(BUILD)/inject/
 	$(MAKE) -C $(KTREE) M=$(BUILD)/inject modules
 
-SELFTESTS := info store
+SELFTESTS := info store sysfs
 SELFTEST_BINS := $(SELFTESTS:%=$(BUILD)/selftests/%)
 # The harness compares mixed-sign values in its macros and uses setjmp.
 SELFTEST_CFLAGS = $(CFLAGS) $(WARNFLAGS) -Wno-missing-prototypes -Wno-clobbered -Wno-sign-compare -D_GNU_SOURCE \
 	-I$(TOP)/uapi -I$(KTREE)/tools/testing/selftests
 
-selftests: $(SELFTEST_BINS)
+selftests: $(SELFTEST_BINS) $(BUILD)/selftest-helpers/hold $(BUILD)/selftest-helpers/sysfs-leave
+
+# Helpers the selftest scripts drive; not run on their own.
+$(BUILD)/selftest-helpers/sysfs-leave: tests/selftests/sysfs.c tests/selftests/genl.c tests/selftests/genl.h uapi/linux/klwm2m.h
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -Wno-unused-function -DKLWM2M_SYSFS_LEAVE -o $@ $< tests/selftests/genl.c
+
+$(BUILD)/selftest-helpers/%: tests/selftests/%.c tests/selftests/genl.c tests/selftests/genl.h uapi/linux/klwm2m.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARNFLAGS) -D_GNU_SOURCE -I$(TOP)/uapi -o $@ $< tests/selftests/genl.c
 
 $(BUILD)/selftests/%: tests/selftests/%.c tests/selftests/genl.c tests/selftests/genl.h uapi/linux/klwm2m.h
 	@mkdir -p $(dir $@)

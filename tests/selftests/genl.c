@@ -179,7 +179,7 @@ int genl_family(int fd, const char *name)
 	return *(uint16_t *)((char *)a.tb[CTRL_ATTR_FAMILY_ID] + NLA_HDRLEN);
 }
 
-/* Dumps may carry a value of max_value_size (64 KiB by default) in one part. */
+/* Dumps may carry a value of max_value_size (65480 bytes by default) in one part. */
 static char dump_buf[256 * 1024];
 
 int genl_dump(int fd, struct genl_req *r, genl_record_fn fn, void *arg, struct genl_ack *a,

@@ -180,8 +180,10 @@
  *
  * sysfs
  * -----
- * /sys/kernel/klwm2m/ (version, the initial namespace's store as files);
- * see docs/ABI/sysfs-kernel-klwm2m.
+ * /sys/kernel/klwm2m/: version; stats/ (counts of the initial namespace's
+ * store); objects/<oid>/<iid>/<rid>[/<riid>], one value per file in a text
+ * form per type, secrets absent (module parameter sysfs_values turns the
+ * value files off); see docs/ABI/sysfs-kernel-klwm2m.
  */
 #ifndef _UAPI_LINUX_KLWM2M_H
 #define _UAPI_LINUX_KLWM2M_H
@@ -231,6 +233,15 @@ enum klwm2m_type {
 #define KLWM2M_OP_WRITE		_BITUL(1)
 #define KLWM2M_OP_EXECUTE	_BITUL(2)
 #define KLWM2M_OP_ALL		(KLWM2M_OP_READ | KLWM2M_OP_WRITE | KLWM2M_OP_EXECUTE)
+
+/*
+ * The largest value the wire can carry: a value travels in one
+ * KLWM2M_A_VALUE_DATA attribute inside a KLWM2M_A_SET_VALUE nest, whose
+ * length field is 16 bits; with the nest's path and type, 65480 bytes of data
+ * fit. The module's max_value_size is at most this (and by default exactly
+ * this: "64 KiB" less the framing).
+ */
+#define KLWM2M_VALUE_WIRE_MAX	65480
 
 /* LwM2M IDs are 16-bit; 65535 is reserved by the specification. */
 #define KLWM2M_ID_MAX		65534
