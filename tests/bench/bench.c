@@ -37,6 +37,12 @@
 #include <unistd.h>
 
 #include <linux/klwm2m.h>
+/*
+ * Both headers define KLWM2M_VALUE_WIRE_MAX (65480 in the uapi, 65488 in
+ * libklwm2m.h on the lib branch) until the lib and main agree; the bench
+ * uses neither.
+ */
+#undef KLWM2M_VALUE_WIRE_MAX
 #include <libklwm2m.h>
 
 /* An object ID the LwM2M registry does not use. */
@@ -588,7 +594,9 @@ static void op_get_random(void *arg, unsigned long i)
 /*
  * 2. and 3.: the store grows to 1k, 100k and (unless @max_inst stops it
  * earlier) 1M values, BENCH_NRES integers per instance; at each size the
- * rate of gets of random resources; at 100k the memory. The store is left
+ * rate of gets of random resources, and the baseline daemon's rate right
+ * after it (the host's load drifts over the minutes a 1M fill takes in the
+ * test VM: the ratio of the two cancels that); at 100k the memory. The store is left
  * full: unloading the module empties it faster than deleting through netlink.
  */
 static int cmd_store(const char *label, unsigned int max_inst)
@@ -598,7 +606,7 @@ static int cmd_store(const char *label, unsigned int max_inst)
 	unsigned int have = 0, s;
 	struct slab_snap a, b;
 	uint64_t used0;
-	double r[3];
+	double r[3], base[3];
 
 	printf("== 2./3. store of %u integer resources per instance, %s\n", BENCH_NRES, label);
 	define_object(l.k);
@@ -627,15 +635,23 @@ static int cmd_store(const char *label, unsigned int max_inst)
 		}
 		progress("random gets");
 		r[s] = rate(op_get_random, &l);
-		printf("  %8u values: %8.0f gets/s of a random resource\n", have * BENCH_NRES, r[s]);
+		progress("baseline daemon");
+		base[s] = daemon_rate(1);
+		printf("  %8u values: %8.0f gets/s of a random resource (baseline daemon now: %.0f /s)\n",
+		       have * BENCH_NRES, r[s], base[s]);
 	}
 	free(a.c);
 	if (s == 3) {
 		printf("  bytes per value at 1M, module's accounting, beyond 8: %.1f\n",
 		       (double)(store_used(l.k) - used0) / ((unsigned long)have * BENCH_NRES) - 8);
-		printf("  ratio get rate 1M / 1k     %6.2f  target >= 0.8 (cost does not grow)  %s\n",
-		       r[2] / r[0], verdict(r[2] / r[0] >= 0.8));
-		printf("  ratio get rate 100k / 1k   %6.2f\n", r[1] / r[0]);
+		double norm = r[2] / base[2] / (r[0] / base[0]);
+
+		printf("  ratio get rate 1M / 1k     %6.2f  (100k / 1k: %.2f)\n", r[2] / r[0],
+		       r[1] / r[0]);
+		printf("  the same, each rate over the baseline measured right after it (the host's\n"
+		       "  load drifts during the fill):\n");
+		printf("  ratio get rate 1M / 1k, normalised  %6.2f  target >= 0.8 (cost does not grow)  %s\n",
+		       norm, verdict(norm >= 0.8));
 	}
 	progress("done");
 	klwm2m_close(l.k);
