@@ -100,10 +100,13 @@ static bool need_attr(struct genl_info *info, struct nlattr **tb, int type, cons
 
 /*
  * Every top-level attribute of @type (genetlink's info->attrs keeps only the
- * last of a repeated one), in message order, in a new array in *@out.
+ * last of a repeated one), in message order, in *@out: @small when they fit
+ * in its @nsmall slots (the common single value: no allocation), else a new
+ * array to kvfree().
  * Return: how many (0 with *@out NULL), or -ENOMEM.
  */
-static int collect_attrs(struct genl_info *info, int type, const struct nlattr ***out)
+static int collect_attrs(struct genl_info *info, int type, const struct nlattr **small,
+			 int nsmall, const struct nlattr ***out)
 {
 	const struct nlattr *a;
 	int rem, n = 0;
@@ -113,7 +116,7 @@ static int collect_attrs(struct genl_info *info, int type, const struct nlattr *
 		n += nla_type(a) == type;
 	if (!n)
 		return 0;
-	*out = kvcalloc(n, sizeof(**out), GFP_KERNEL);
+	*out = n <= nsmall ? small : kvcalloc(n, sizeof(**out), GFP_KERNEL);
 	if (!*out)
 		return -ENOMEM;
 	n = 0;
@@ -209,7 +212,7 @@ int klwm2m_nl_obj_define_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	/* The resources: every KLWM2M_A_OBJ_RES at the top level. */
-	err = collect_attrs(info, KLWM2M_A_OBJ_RES, &res_attr);
+	err = collect_attrs(info, KLWM2M_A_OBJ_RES, NULL, 0, &res_attr);
 	if (err < 0)
 		return err;
 	n = err;
@@ -423,10 +426,13 @@ static int parse_value(struct genl_info *info, const struct nlattr *nest,
 	return 0;
 }
 
+/* Batches up to this size need no allocation beyond their values. */
+#define SMALL_BATCH 4
+
 int klwm2m_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	const struct nlattr **where = NULL;
-	struct klwm2m_set *ops = NULL;
+	const struct nlattr *where_small[SMALL_BATCH], **where = NULL;
+	struct klwm2m_set ops_small[SMALL_BATCH], *ops = NULL;
 	bool admin = req_admin(skb, info);
 	/* The object's mode is checked by the store, under its lock. */
 	unsigned int n, i, flags = admin ? 0 : KLWM2M_SET_CHECK_MODE;
@@ -441,7 +447,7 @@ int klwm2m_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 		server = nla_get_u16(info->attrs[KLWM2M_A_SET_SERVER]);
 		flags |= KLWM2M_SET_SERVER;
 	}
-	err = collect_attrs(info, KLWM2M_A_SET_VALUE, &where);
+	err = collect_attrs(info, KLWM2M_A_SET_VALUE, where_small, SMALL_BATCH, &where);
 	if (err < 0)
 		return err;
 	n = err;
@@ -450,7 +456,12 @@ int klwm2m_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_ATTR_MISS(info->extack, NULL, KLWM2M_A_SET_VALUE);
 		return -EINVAL;
 	}
-	ops = kvcalloc(n, sizeof(*ops), GFP_KERNEL);
+	if (n <= SMALL_BATCH) {
+		ops = ops_small;
+		memset(ops, 0, n * sizeof(*ops));
+	} else {
+		ops = kvcalloc(n, sizeof(*ops), GFP_KERNEL);
+	}
 	if (!ops) {
 		err = -ENOMEM;
 		goto out;
@@ -472,8 +483,10 @@ out:
 	if (ops)
 		for (i = 0; i < n; i++)
 			klwm2m_value_free(ops[i].val);
-	kvfree(where);
-	kvfree(ops);
+	if (where != where_small)
+		kvfree(where);
+	if (ops != ops_small)
+		kvfree(ops);
 	return err;
 }
 

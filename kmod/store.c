@@ -912,16 +912,23 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 {
 	const struct klwm2m_path *cleared = NULL;
 	u64 need = 0, credit = 0, freed = 0, added = 0, gone = 0;
-	struct target *t;
-	u32 *idx;
+	/* Small batches (most are one value) need no allocation here. */
+	struct target t_small[4], *t;
+	u32 idx_small[4], *idx;
 	unsigned int i;
 	int err = 0;
 
 	*bad = -1;
 	if (!n)
 		return 0;
-	t = kvcalloc(n, sizeof(*t), GFP_KERNEL);
-	idx = kvcalloc(n, sizeof(*idx), GFP_KERNEL);
+	if (n <= ARRAY_SIZE(t_small)) {
+		t = t_small;
+		idx = idx_small;
+		memset(t, 0, n * sizeof(*t));
+	} else {
+		t = kvcalloc(n, sizeof(*t), GFP_KERNEL);
+		idx = kvcalloc(n, sizeof(*idx), GFP_KERNEL);
+	}
 	if (!t || !idx) {
 		err = -ENOMEM;
 		goto out_free;
@@ -1068,8 +1075,10 @@ out_undo:
 	}
 	mutex_unlock(&st->lock);
 out_free:
-	kvfree(idx);
-	kvfree(t);
+	if (t != t_small) {
+		kvfree(idx);
+		kvfree(t);
+	}
 	return err;
 }
 
@@ -1112,6 +1121,46 @@ const struct klwm2m_value *klwm2m_store_get_rcu(struct klwm2m_store *st,
 	return xa_load(&((struct klwm2m_multi *)entry)->ris, p->riid);
 }
 
+/*
+ * Frees @inst and everything under it at once, without an RCU callback per
+ * value (a million of them stall RCU): only when no reader can reach it.
+ * Returns the bytes it held.
+ */
+static u64 inst_free_now(struct klwm2m_store *st, struct klwm2m_inst *inst,
+			 const struct klwm2m_objdef *def)
+{
+	u64 nvalues = 0, bytes = sizeof(*inst);
+	unsigned long rid, riid;
+	void *entry;
+
+	xa_for_each(&inst->res, rid, entry) {
+		const struct klwm2m_resdef *rd = klwm2m_resdef_find(def, rid);
+
+		if (rd && (rd->flags & KLWM2M_RES_MULTIPLE)) {
+			struct klwm2m_multi *m = entry;
+			struct klwm2m_value *v;
+
+			xa_for_each(&m->ris, riid, v) {
+				bytes += value_cost(v);
+				nvalues++;
+				klwm2m_value_free(v);
+			}
+			xa_destroy(&m->ris);
+			bytes += sizeof(*m);
+			kfree(m);
+		} else {
+			bytes += value_cost(entry);
+			nvalues++;
+			klwm2m_value_free(entry);
+		}
+	}
+	xa_destroy(&inst->res);
+	count_values(st, -(s64)nvalues);
+	count(st, &st->ninsts, -1);
+	kfree(inst);
+	return bytes;
+}
+
 /**
  * klwm2m_store_destroy() - free everything (namespace exit)
  * @st: the store; nobody may use it any more
@@ -1124,16 +1173,19 @@ void klwm2m_store_destroy(struct klwm2m_store *st)
 
 	mutex_lock(&st->lock);
 	klwm2m_sysfs_store_del(st);
+	/*
+	 * No request can reach this store any more (its namespace is going,
+	 * or the family is unregistered) and its sysfs files are gone: once
+	 * the readers already inside have left, everything is freed directly.
+	 */
+	synchronize_rcu();
 	xa_for_each(&st->objs, oid, obj) {
-		xa_for_each(&obj->insts, iid, inst) {
-			xa_erase(&obj->insts, iid);
-			uncharge(st, inst_clear(st, inst, &obj->def));
-			kfree_rcu(inst, rcu);
-		}
-		xa_erase(&st->objs, oid);
+		xa_for_each(&obj->insts, iid, inst)
+			uncharge(st, inst_free_now(st, inst, &obj->def));
+		xa_destroy(&obj->insts);
 		uncharge(st, obj_cost(obj));
 		count(st, &st->nobjs, -1);
-		kfree_rcu(obj, rcu);
+		kfree(obj);
 	}
 	WARN_ON_ONCE(st->used || st->nobjs || st->ninsts || st->nvalues);
 	mutex_unlock(&st->lock);

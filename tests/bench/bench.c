@@ -37,12 +37,6 @@
 #include <unistd.h>
 
 #include <linux/klwm2m.h>
-/*
- * Both headers define KLWM2M_VALUE_WIRE_MAX (65480 in the uapi, 65488 in
- * libklwm2m.h on the lib branch) until the lib and main agree; the bench
- * uses neither.
- */
-#undef KLWM2M_VALUE_WIRE_MAX
 #include <libklwm2m.h>
 
 /* An object ID the LwM2M registry does not use. */

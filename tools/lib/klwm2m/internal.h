@@ -17,8 +17,13 @@ struct nlattr;
 
 /* Socket buffers asked for (the kernel caps them at net.core.[rw]mem_max). */
 #define KLWM2M_SOCKET_BUFFER	(1 << 20)
-/* What libnl reads at once; larger messages are peeked at and still taken. */
-#define KLWM2M_RECV_BUFFER	(64 * 1024)
+/*
+ * What libnl reads at once: more than the largest datagram the module sends
+ * (a dump part holds the longest value, KLWM2M_VALUE_WIRE_MAX, plus headers,
+ * about 70 KiB), so no message is ever peeked at first (one recvmsg per
+ * reply, not two), and below glibc's mmap threshold (128 KiB).
+ */
+#define KLWM2M_RECV_BUFFER	(96 * 1024)
 
 struct klwm2m {
 	struct nl_sock *sk;

@@ -395,16 +395,17 @@ KLWM2M_API int klwm2m_open(struct klwm2m **out)
 		return open_fail(k, klwm2m_nle_to_errno(err), "cannot open a netlink socket: %s",
 				 nl_geterror(err));
 	/*
-	 * Values reach 64 KiB (max_value_size) and batches hold many: large
-	 * socket buffers (the kernel caps them at [rw]mem_max), a receive
-	 * buffer that takes a dump message at once, and peeking at each
-	 * message's size first so that a larger one is never truncated.
+	 * Values reach KLWM2M_VALUE_WIRE_MAX and batches hold many: large
+	 * socket buffers (the kernel caps them at [rw]mem_max) and a receive
+	 * buffer that takes any message the module sends at once, so libnl
+	 * need not peek at each message's size first (a second system call
+	 * per reply). A larger message would fail with -EMSGSIZE, not be cut.
 	 */
 	err = nl_socket_set_buffer_size(k->sk, KLWM2M_SOCKET_BUFFER, KLWM2M_SOCKET_BUFFER);
 	if (err)
 		return open_fail(k, klwm2m_nle_to_errno(err), "cannot size the socket's buffers: %s",
 				 nl_geterror(err));
-	nl_socket_enable_msg_peek(k->sk);
+	nl_socket_disable_msg_peek(k->sk);
 	err = nl_socket_set_msg_buf_size(k->sk, KLWM2M_RECV_BUFFER);
 	if (err)
 		return open_fail(k, klwm2m_nle_to_errno(err), "cannot size the receive buffer: %s",
