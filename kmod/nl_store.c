@@ -516,6 +516,60 @@ static int put_value(struct sk_buff *msg, const struct klwm2m_value *v)
 	return 0;
 }
 
+/* Does the named prefix exist, and may the caller read it? Under RCU. */
+static int check_prefix(struct klwm2m_store *st, const struct klwm2m_path *p, bool admin,
+			struct netlink_ext_ack *extack)
+{
+	const struct klwm2m_resdef *rd;
+	struct klwm2m_inst *inst;
+	struct klwm2m_obj *obj;
+	void *entry;
+
+	if (!p->depth)
+		return 0;
+	obj = xa_load(&st->objs, p->oid);
+	if (!obj) {
+		NL_SET_ERR_MSG(extack, "no such object");
+		return -ENOENT;
+	}
+	if (!admin && !klwm2m_obj_permits(&obj->def, MAY_READ)) {
+		NL_SET_ERR_MSG(extack, "the object's mode does not let you read it");
+		return -EPERM;
+	}
+	if (p->depth < 2)
+		return 0;
+	inst = xa_load(&obj->insts, p->iid);
+	if (!inst) {
+		NL_SET_ERR_MSG(extack, "no such instance");
+		return -ENOENT;
+	}
+	if (p->depth < 3)
+		return 0;
+	rd = klwm2m_resdef_find(&obj->def, p->rid);
+	if (!rd) {
+		NL_SET_ERR_MSG(extack, "the object defines no such resource");
+		return -ENOENT;
+	}
+	if (p->depth < 4)
+		return 0;
+	if (!(rd->flags & KLWM2M_RES_MULTIPLE)) {
+		NL_SET_ERR_MSG(extack, "a resource instance of a single resource");
+		return -EINVAL;
+	}
+	entry = xa_load(&inst->res, p->rid);
+	if (!entry || !xa_load(&((struct klwm2m_multi *)entry)->ris, p->riid)) {
+		NL_SET_ERR_MSG(extack, "no such resource instance");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Room in each part for the longest value the store has held. */
+static void size_dump(struct netlink_callback *cb, const struct klwm2m_store *st)
+{
+	cb->min_dump_alloc = NLMSG_GOODSIZE + nla_total_size(READ_ONCE(st->longest));
+}
+
 static bool res_is_multiple(struct klwm2m_store *st, const struct klwm2m_path *p)
 {
 	struct klwm2m_obj *obj = xa_load(&st->objs, p->oid);
@@ -567,8 +621,11 @@ int klwm2m_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 				       "a multiple resource: name an instance of it, or dump it");
 			err = -EISDIR;
 		} else if (!v) {
-			NL_SET_ERR_MSG(info->extack, "no value at this path");
-			err = -ENOENT;
+			/* Name the missing level; else the resource is unset. */
+			err = check_prefix(st, &p, true, info->extack);
+			if (!err)
+				NL_SET_ERR_MSG(info->extack, "no value at this path");
+			err = err == -EINVAL ? err : -ENOENT;
 		} else if (v->secret && !admin) {
 			NL_SET_ERR_MSG(info->extack, "secret resources are read by admins only");
 			err = -EPERM;
@@ -649,60 +706,6 @@ static int parse_prefix(struct netlink_ext_ack *extack, const struct nlattr *nes
 		}
 	}
 	return 0;
-}
-
-/* Does the named prefix exist, and may the caller read it? Under RCU. */
-static int check_prefix(struct klwm2m_store *st, const struct klwm2m_path *p, bool admin,
-			struct netlink_ext_ack *extack)
-{
-	const struct klwm2m_resdef *rd;
-	struct klwm2m_inst *inst;
-	struct klwm2m_obj *obj;
-	void *entry;
-
-	if (!p->depth)
-		return 0;
-	obj = xa_load(&st->objs, p->oid);
-	if (!obj) {
-		NL_SET_ERR_MSG(extack, "no such object");
-		return -ENOENT;
-	}
-	if (!admin && !klwm2m_obj_permits(&obj->def, MAY_READ)) {
-		NL_SET_ERR_MSG(extack, "the object's mode does not let you read it");
-		return -EPERM;
-	}
-	if (p->depth < 2)
-		return 0;
-	inst = xa_load(&obj->insts, p->iid);
-	if (!inst) {
-		NL_SET_ERR_MSG(extack, "no such instance");
-		return -ENOENT;
-	}
-	if (p->depth < 3)
-		return 0;
-	rd = klwm2m_resdef_find(&obj->def, p->rid);
-	if (!rd) {
-		NL_SET_ERR_MSG(extack, "the object defines no such resource");
-		return -ENOENT;
-	}
-	if (p->depth < 4)
-		return 0;
-	if (!(rd->flags & KLWM2M_RES_MULTIPLE)) {
-		NL_SET_ERR_MSG(extack, "a resource instance of a single resource");
-		return -EINVAL;
-	}
-	entry = xa_load(&inst->res, p->rid);
-	if (!entry || !xa_load(&((struct klwm2m_multi *)entry)->ris, p->riid)) {
-		NL_SET_ERR_MSG(extack, "no such resource instance");
-		return -ENOENT;
-	}
-	return 0;
-}
-
-/* Room in each part for the longest value the store has held. */
-static void size_dump(struct netlink_callback *cb, const struct klwm2m_store *st)
-{
-	cb->min_dump_alloc = NLMSG_GOODSIZE + nla_total_size(READ_ONCE(st->longest));
 }
 
 int klwm2m_nl_get_start(struct netlink_callback *cb)

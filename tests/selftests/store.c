@@ -354,6 +354,13 @@ TEST_F(store, nothing_is_found_where_nothing_was_set)
 	EXPECT_STREQ("no value at this path", a.msg);
 	ASSERT_EQ(0, get_one(self->fd, self->family, 7, 5700, -1, &a));
 	EXPECT_EQ(-ENOENT, a.error);
+	EXPECT_STREQ("no such instance", a.msg);
+	ASSERT_EQ(0, get_one(self->fd, self->family, 0, 4242, -1, &a));
+	EXPECT_EQ(-ENOENT, a.error);
+	EXPECT_STREQ("the object defines no such resource", a.msg);
+	ASSERT_EQ(0, get_one(self->fd, self->family, 0, 5700, 2, &a));
+	EXPECT_EQ(-EINVAL, a.error);
+	EXPECT_STREQ("a resource instance of a single resource", a.msg);
 }
 
 TEST_F(store, resource_instances_are_set_and_deleted)

@@ -106,7 +106,7 @@
  *				for INTEGER, UNSIGNED, FLOAT, TIME; 4 for
  *				OBJLNK; 1 for BOOLEAN, 0 or 1) or the bytes.
  *				Absent with a RINST path: delete that
- *				resource instance.
+ *				resource instance (TYPE is then ignored).
  *	All values land or none does (one batch); a refused value is pointed
  *	at. Errors: -ENOENT, -EINVAL, -ERANGE, -E2BIG, -ENOSPC, -EPERM.
  *
@@ -124,8 +124,10 @@
  *	"value": KLWM2M_A_VALUE_PATH (OBJ, INST, RES required, RINST for a
  *	resource instance).
  *	Reply (KLWM2M_CMD_GET): KLWM2M_A_VALUE_PATH, _TYPE, _DATA as above.
- *	Errors: -ENOENT (nothing there), -EISDIR (a multiple resource: dump
- *	it), -EPERM.
+ *	Errors: -ENOENT (no such object, instance, resource or resource
+ *	instance, or no value set: the message says which), -EISDIR (a
+ *	multiple resource: dump it), -EINVAL (a resource instance of a single
+ *	resource), -EPERM.
  *
  * KLWM2M_CMD_GET: dump, read permission. Everything under a path, in ID
  *	order. Request: KLWM2M_A_VALUE_PATH, optional: OBJ, OBJ+INST,
@@ -134,7 +136,9 @@
  *	not exist fails the request with -ENOENT before anything is sent.
  *	One message (KLWM2M_CMD_GET) per record:
  *	  an instance:		KLWM2M_A_VALUE_PATH (OBJ, INST) only, before
- *				its values, so that empty instances show;
+ *				its values, so that empty instances show (in
+ *				dumps of the whole store, an object or an
+ *				instance; not under a resource path);
  *	  a value:		KLWM2M_A_VALUE_PATH (OBJ, INST, RES[, RINST]),
  *				_TYPE, _DATA, as the do reply;
  *	  a secret value, for a reader who is not an admin: _PATH, _TYPE and
