@@ -974,9 +974,12 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 			}
 		}
 		if (!err && op->val) {
+			/* A slot holding a value has its file already: no lookup. */
+			bool held = xa_load(slot_xa(op, &t[i]), slot_index(op));
+
 			err = xa_reserve(slot_xa(op, &t[i]), slot_index(op), GFP_KERNEL);
 			op->reserved = !err;
-			if (!err)
+			if (!err && !held)
 				err = klwm2m_sysfs_slot_add(st, &op->path, t[i].rd, t[i].inst,
 							    t[i].multi, &t[i].file);
 		} else if (!err && !xa_load(slot_xa(op, &t[i]), slot_index(op))) {
