@@ -6,7 +6,7 @@
 #   make              the module (against KDIR) and the userspace tools
 #   make check        everything that tests the tree; ends with "N passed, N failed"
 #   make demo         boots the test VM and shows the module answering
-#   make bench        performance figures against issue 3's targets, in the test VM
+#   make bench        performance figures against issue 3's targets, in a VM on the bench kernel
 #   make lint         W=1 + sparse against Debian's 6.1 and 6.12 headers, checkpatch
 #
 # KDIR: kernel build tree to build the module against. Default: the running

@@ -19,6 +19,12 @@ demo:
 module-vm:
 	$(call kbuild_module,$(BUILD)/vm,$(KTREE),CONFIG_KLWM2M_KUNIT_TEST=y)
 
+# The bench kernel's module (tests/qemu/run --variant bench): built against that
+# kernel (KTREE from build-kernel --variant bench), as a product ships it,
+# without the KUnit suites, in its own directory.
+module-vm-bench:
+	$(call kbuild_module,$(BUILD)/vm-bench,$(KTREE),)
+
 inject:
 	@mkdir -p $(BUILD)/inject
 	@rsync -a tests/qemu/inject/ $(BUILD)/inject/
@@ -105,11 +111,19 @@ $(BENCH_BIN): tests/bench/bench.c $(BUILD)/libklwm2m.a tools/lib/klwm2m/include/
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -Wunused-parameter -Werror -o $@ $< $(BUILD)/libklwm2m.a $(NL_LIBS)
 
+# BENCH_KERNEL: bench (default), the production-like kernel (kernel.config and
+# bench.config: no KASAN, kmemleak or lockdep) and a module without its KUnit
+# suites; debug, the test kernel make check uses, with the test module.
 # 2 GiB: a million values under KASAN and kmemleak (the default VM has 1 GiB).
+BENCH_KERNEL ?= bench
 bench:
+	@case "$(BENCH_KERNEL)" in bench|debug) ;; \
+	*) echo "BENCH_KERNEL=$(BENCH_KERNEL): bench or debug" >&2; exit 2 ;; esac
 	@scripts/deps build kernel vm
 	@$(MAKE) -s user $(BENCH_BIN)
-	@KLWM2M_VM_MEM=$${KLWM2M_VM_MEM:-2G} tests/qemu/run --timeout 1800 -- \
+	@echo "bench: on the $(BENCH_KERNEL) kernel (BENCH_KERNEL=bench|debug)"
+	@KLWM2M_VM_MEM=$${KLWM2M_VM_MEM:-2G} tests/qemu/run --timeout 1800 \
+		--variant $(if $(filter debug,$(BENCH_KERNEL)),default,bench) -- \
 		tests/bench/run-in-vm $(BENCH_SECONDS) $(BENCH_MAX_INSTANCES)
 
-.PHONY: module-vm inject selftests host-test bench
+.PHONY: module-vm module-vm-bench inject selftests host-test bench

@@ -560,11 +560,11 @@ static void print_memory(const struct slab_snap *a, const struct slab_snap *b,
 	       (double)bytes_obj / total - 8, verdict((double)bytes_obj / total - 8 <= 96));
 	printf("    the module's own accounting (INFO store_used)         %7.1f\n",
 	       (double)used / total - 8);
-	printf("    this debug kernel's slots (KASAN redzones, metadata)  %7.1f\n",
+	printf("    this kernel's slots (KASAN redzones, metadata if any) %7.1f\n",
 	       (double)bytes_slot / total - 8);
-	printf("    this debug kernel's slab pages (no kmemleak)          %7.1f\n",
+	printf("    this kernel's slab pages (no kmemleak)                %7.1f\n",
 	       (double)pages * sysconf(_SC_PAGESIZE) / total - 8);
-	printf("    /proc/meminfo SUnreclaim (kmemleak included)          %7.1f   (Slab: %.1f)\n",
+	printf("    /proc/meminfo SUnreclaim (kmemleak's, if any, too)    %7.1f   (Slab: %.1f)\n",
 	       (b->sunreclaim_kb - a->sunreclaim_kb) * 1024.0 / total - 8,
 	       (b->slab_kb - a->slab_kb) * 1024.0 / total - 8);
 }
