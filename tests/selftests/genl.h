@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
@@ -37,6 +38,32 @@ void genl_req_init(struct genl_req *r, uint16_t family, uint16_t flags, uint8_t 
 		   uint8_t version);
 /* Appends an attribute; returns its offset in the message. */
 size_t genl_req_put(struct genl_req *r, uint16_t type, const void *data, size_t len);
+
+/* Typed forms of genl_req_put(), in host order; strings with their NUL. */
+static inline void put_u8(struct genl_req *r, uint16_t type, uint8_t v)
+{
+	genl_req_put(r, type, &v, sizeof(v));
+}
+
+static inline void put_u16(struct genl_req *r, uint16_t type, uint16_t v)
+{
+	genl_req_put(r, type, &v, sizeof(v));
+}
+
+static inline void put_u32(struct genl_req *r, uint16_t type, uint32_t v)
+{
+	genl_req_put(r, type, &v, sizeof(v));
+}
+
+static inline void put_u64(struct genl_req *r, uint16_t type, uint64_t v)
+{
+	genl_req_put(r, type, &v, sizeof(v));
+}
+
+static inline void put_str(struct genl_req *r, uint16_t type, const char *s)
+{
+	genl_req_put(r, type, s, strlen(s) + 1);
+}
 
 /* Opens a nested attribute (NLA_F_NESTED set); returns its offset. */
 size_t genl_req_nest(struct genl_req *r, uint16_t type);

@@ -31,31 +31,6 @@
 
 #define PAYLOAD(a) ((void *)((char *)(a) + NLA_HDRLEN))
 
-static void put_u16(struct genl_req *r, uint16_t type, uint16_t v)
-{
-	genl_req_put(r, type, &v, sizeof(v));
-}
-
-static void put_u8(struct genl_req *r, uint16_t type, uint8_t v)
-{
-	genl_req_put(r, type, &v, sizeof(v));
-}
-
-static void put_u32(struct genl_req *r, uint16_t type, uint32_t v)
-{
-	genl_req_put(r, type, &v, sizeof(v));
-}
-
-static void put_u64(struct genl_req *r, uint16_t type, uint64_t v)
-{
-	genl_req_put(r, type, &v, sizeof(v));
-}
-
-static void put_str(struct genl_req *r, uint16_t type, const char *s)
-{
-	genl_req_put(r, type, s, strlen(s) + 1);
-}
-
 /* Appends a resource definition; returns the nest's offset. */
 static size_t put_res(struct genl_req *r, uint16_t id, const char *name, uint8_t type,
 		      uint8_t ops, uint32_t flags)

@@ -56,26 +56,6 @@ static const struct {
 	[R_UNSET]	= { "Unset", KLWM2M_TYPE_INTEGER, KLWM2M_OP_READ },
 };
 
-static void put_u16(struct genl_req *r, uint16_t type, uint16_t v)
-{
-	genl_req_put(r, type, &v, sizeof(v));
-}
-
-static void put_u8(struct genl_req *r, uint16_t type, uint8_t v)
-{
-	genl_req_put(r, type, &v, sizeof(v));
-}
-
-static void put_u32(struct genl_req *r, uint16_t type, uint32_t v)
-{
-	genl_req_put(r, type, &v, sizeof(v));
-}
-
-static void put_str(struct genl_req *r, uint16_t type, const char *s)
-{
-	genl_req_put(r, type, s, strlen(s) + 1);
-}
-
 static int define(int fd, int family, uint16_t oid, struct genl_ack *a)
 {
 	struct genl_req r;

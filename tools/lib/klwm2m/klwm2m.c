@@ -114,6 +114,16 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* The first error the kernel reported in this exchange, with its message and offset. */
+static void take_error(struct exchange *x, const struct klwm2m_ack *ack)
+{
+	if (!ack->error || x->error)
+		return;
+	x->error = ack->error;
+	snprintf(x->k->errmsg, sizeof(x->k->errmsg), "%s", ack->msg);
+	x->k->erroff = ack->offset;
+}
+
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	struct exchange *x = arg;
@@ -123,10 +133,8 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	if (klwm2m_parse_ack(nlh, nlh->nlmsg_len, &ack)) {
 		x->error = -EBADMSG;
 		klwm2m_set_err(x->k, "malformed acknowledgement from the kernel");
-	} else if (ack.error && !x->error) {
-		x->error = ack.error;
-		snprintf(x->k->errmsg, sizeof(x->k->errmsg), "%s", ack.msg);
-		x->k->erroff = ack.offset;
+	} else {
+		take_error(x, &ack);
 	}
 	x->done = 1;
 	return NL_STOP;
@@ -151,10 +159,8 @@ static int on_finish(struct nl_msg *msg, void *arg)
 		if (!x->error)
 			klwm2m_set_err(x->k, "malformed end of dump from the kernel");
 		x->error = x->error ? x->error : -EBADMSG;
-	} else if (ack.error && !x->error) {
-		x->error = ack.error;
-		snprintf(x->k->errmsg, sizeof(x->k->errmsg), "%s", ack.msg);
-		x->k->erroff = ack.offset;
+	} else {
+		take_error(x, &ack);
 	}
 	x->done = 1;
 	return NL_STOP;
