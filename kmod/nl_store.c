@@ -72,6 +72,7 @@ static struct netlink_range_validation klwm2m_ssid_range = {
 const struct nla_policy klwm2m_set_policy[KLWM2M_A_SET_MAX + 1] = {
 	[KLWM2M_A_SET_VALUE]	= NLA_POLICY_NESTED(klwm2m_value_policy),
 	[KLWM2M_A_SET_SERVER]	= NLA_POLICY_FULL_RANGE(NLA_U16, &klwm2m_ssid_range),
+	[KLWM2M_A_SET_SCALARS]	= { .type = NLA_BINARY },
 };
 
 static struct klwm2m_store *req_store(struct genl_info *info)
@@ -392,15 +393,19 @@ static int parse_value(struct genl_info *info, const struct nlattr *nest,
 	struct klwm2m_value *v;
 	int err;
 
-	err = nla_parse_nested(tb, KLWM2M_A_VALUE_MAX, nest, klwm2m_value_policy, info->extack);
+	/*
+	 * genetlink validated the whole request against the policies already
+	 * (strictly: every op is past resv_start_op); this only indexes it.
+	 */
+	err = nla_parse_nested(tb, KLWM2M_A_VALUE_MAX, nest, NULL, info->extack);
 	if (err)
 		return err;
 	if (!tb[KLWM2M_A_VALUE_PATH]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, nest, "a value needs a path");
 		return -EINVAL;
 	}
-	err = nla_parse_nested(ptb, KLWM2M_A_PATH_MAX, tb[KLWM2M_A_VALUE_PATH],
-			       klwm2m_path_policy, info->extack);
+	err = nla_parse_nested(ptb, KLWM2M_A_PATH_MAX, tb[KLWM2M_A_VALUE_PATH], NULL,
+			       info->extack);
 	if (!err)
 		err = parse_res_path(info, ptb, nest, &op->path);
 	if (err)
@@ -429,14 +434,144 @@ static int parse_value(struct genl_info *info, const struct nlattr *nest,
 /* Batches up to this size need no allocation beyond their values. */
 #define SMALL_BATCH 4
 
+/*
+ * A SET request's entries: @ops, and in @where what to point at when one is
+ * refused (its nest, or the first byte of its struct klwm2m_scalar record).
+ * @vals holds the values of records, which the store copies (borrowed).
+ */
+struct set_req {
+	unsigned int n;
+	struct klwm2m_set *ops;
+	const struct nlattr **where;
+	struct klwm2m_value *vals;
+	struct klwm2m_set ops_small[SMALL_BATCH];
+	const struct nlattr *where_small[SMALL_BATCH];
+};
+
+/* Room for @n entries (the where array too unless @where is set already). */
+static int set_req_alloc(struct set_req *r, unsigned int n, bool vals)
+{
+	bool small = n <= SMALL_BATCH;
+
+	r->n = n;
+	r->ops = small ? r->ops_small : kvcalloc(n, sizeof(*r->ops), GFP_KERNEL);
+	if (!r->where)
+		r->where = small ? r->where_small : kvcalloc(n, sizeof(*r->where), GFP_KERNEL);
+	/* Always allocated: no array of a struct with a flexible member on the stack. */
+	if (vals)
+		r->vals = kvmalloc_array(n, sizeof(*r->vals), GFP_KERNEL);
+	if (!r->ops || !r->where || (vals && !r->vals))
+		return -ENOMEM;
+	if (small)
+		memset(r->ops, 0, n * sizeof(*r->ops));
+	return 0;
+}
+
+static void set_req_free(struct set_req *r)
+{
+	unsigned int i;
+
+	for (i = 0; r->ops && i < r->n; i++)
+		if (!r->ops[i].borrowed)
+			klwm2m_value_free(r->ops[i].val);
+	if (r->ops != r->ops_small)
+		kvfree(r->ops);
+	if (r->where != r->where_small)
+		kvfree(r->where);
+	kvfree(r->vals);
+}
+
+/* The SET_VALUE nests, one entry each. */
+static int parse_nests(struct genl_info *info, struct set_req *r)
+{
+	unsigned int i;
+	int err;
+
+	err = collect_attrs(info, KLWM2M_A_SET_VALUE, r->where_small, SMALL_BATCH, &r->where);
+	if (err <= 0)
+		return err;
+	err = set_req_alloc(r, err, false);
+	for (i = 0; !err && i < r->n; i++)
+		err = parse_value(info, r->where[i], &r->ops[i]);
+	return err;
+}
+
+/* @msg: a string literal (the extack keeps the pointer), as for need_attr(). */
+static int bad_record(struct genl_info *info, const void *rec, const char *msg)
+{
+	if (info->extack)
+		info->extack->_msg = msg;
+	NL_SET_BAD_ATTR(info->extack, (const struct nlattr *)rec);
+	return -EINVAL;
+}
+
+/* One struct klwm2m_scalar record at @rec: @op, its value borrowed from @v. */
+static int parse_record(struct genl_info *info, const void *rec, struct klwm2m_set *op,
+			struct klwm2m_value *v)
+{
+	struct klwm2m_scalar sc;
+
+	/* Attribute data is only 4-byte aligned. */
+	memcpy(&sc, rec, sizeof(sc));
+	if (memchr_inv(sc.reserved, 0, sizeof(sc.reserved)))
+		return bad_record(info, rec, "a record's reserved bytes must be zero");
+	if (sc.oid > KLWM2M_ID_MAX || sc.iid > KLWM2M_ID_MAX || sc.rid > KLWM2M_ID_MAX)
+		return bad_record(info, rec, "IDs go up to 65534");
+	if (klwm2m_value_scalar(v, sc.type, sc.value))
+		return bad_record(info, rec,
+				  "a record holds a scalar type, its value within the type's bits");
+	op->path.oid = sc.oid;
+	op->path.iid = sc.iid;
+	op->path.rid = sc.rid;
+	op->path.riid = sc.riid == KLWM2M_ID_NONE ? 0 : sc.riid;
+	op->path.depth = sc.riid == KLWM2M_ID_NONE ? 3 : 4;
+	op->val = v;
+	op->borrowed = true;
+	return 0;
+}
+
+/* The SET_SCALARS records, one entry each, values borrowed from r->vals. */
+static int parse_scalars(struct genl_info *info, struct set_req *r)
+{
+	const size_t size = sizeof(struct klwm2m_scalar);
+	const struct nlattr *small[1], **attrs;
+	unsigned int j, k = 0, n = 0;
+	int i, err = 0, nattrs;
+
+	nattrs = collect_attrs(info, KLWM2M_A_SET_SCALARS, small, ARRAY_SIZE(small), &attrs);
+	if (nattrs <= 0)
+		return nattrs;
+	for (i = 0; i < nattrs; i++) {
+		if (!nla_len(attrs[i]) || nla_len(attrs[i]) % size) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[i],
+					    "SCALARS holds whole records, one or more");
+			err = -EINVAL;
+			goto out;
+		}
+		n += nla_len(attrs[i]) / size;
+	}
+	err = set_req_alloc(r, n, true);
+	for (i = 0; !err && i < nattrs; i++) {
+		const u8 *p = nla_data(attrs[i]);
+
+		for (j = 0; !err && j < nla_len(attrs[i]) / size; j++, k++) {
+			r->where[k] = (const void *)(p + j * size);
+			err = parse_record(info, r->where[k], &r->ops[k], &r->vals[k]);
+		}
+	}
+out:
+	if (attrs != small)
+		kvfree(attrs);
+	return err;
+}
+
 int klwm2m_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	const struct nlattr *where_small[SMALL_BATCH], **where = NULL;
-	struct klwm2m_set ops_small[SMALL_BATCH], *ops = NULL;
 	bool admin = req_admin(skb, info);
 	/* The object's mode is checked by the store, under its lock. */
-	unsigned int n, i, flags = admin ? 0 : KLWM2M_SET_CHECK_MODE;
+	unsigned int flags = admin ? 0 : KLWM2M_SET_CHECK_MODE;
 	int err, bad, server = 0;
+	struct set_req req, *r = &req;
 
 	if (info->attrs[KLWM2M_A_SET_SERVER]) {
 		if (!admin) {
@@ -447,73 +582,59 @@ int klwm2m_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 		server = nla_get_u16(info->attrs[KLWM2M_A_SET_SERVER]);
 		flags |= KLWM2M_SET_SERVER;
 	}
-	err = collect_attrs(info, KLWM2M_A_SET_VALUE, where_small, SMALL_BATCH, &where);
-	if (err < 0)
-		return err;
-	n = err;
-	if (!n) {
-		NL_SET_ERR_MSG(info->extack, "no value to set");
-		NL_SET_ERR_ATTR_MISS(info->extack, NULL, KLWM2M_A_SET_VALUE);
+	if (info->attrs[KLWM2M_A_SET_VALUE] && info->attrs[KLWM2M_A_SET_SCALARS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KLWM2M_A_SET_SCALARS],
+				    "a request carries VALUE nests or SCALARS records, not both");
 		return -EINVAL;
 	}
-	if (n <= SMALL_BATCH) {
-		ops = ops_small;
-		memset(ops, 0, n * sizeof(*ops));
-	} else {
-		ops = kvcalloc(n, sizeof(*ops), GFP_KERNEL);
-	}
-	if (!ops) {
-		err = -ENOMEM;
+	r->n = 0;
+	r->ops = NULL;
+	r->where = NULL;
+	r->vals = NULL;
+	if (info->attrs[KLWM2M_A_SET_SCALARS])
+		err = parse_scalars(info, r);
+	else
+		err = parse_nests(info, r);
+	if (err)
+		goto out;
+	if (!r->n) {
+		NL_SET_ERR_MSG(info->extack, "no value to set");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, KLWM2M_A_SET_VALUE);
+		err = -EINVAL;
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		err = parse_value(info, where[i], &ops[i]);
-		if (err)
-			goto out;
-	}
-	err = klwm2m_store_set(req_store(info), ops, n, flags, info->extack, &bad);
-	if (!err) {
-		for (i = 0; i < n; i++)
-			ops[i].val = NULL;	/* the store's now */
-		klwm2m_event_batch(genl_info_net(info), info->snd_portid, server, ops, n);
-	} else if (bad >= 0) {
-		NL_SET_BAD_ATTR(info->extack, where[bad]);
-	}
+	err = klwm2m_store_set(req_store(info), r->ops, r->n, flags, info->extack, &bad);
+	if (!err)
+		klwm2m_event_batch(genl_info_net(info), info->snd_portid, server, r->ops, r->n);
+	else if (bad >= 0)
+		NL_SET_BAD_ATTR(info->extack, r->where[bad]);
 out:
-	if (ops)
-		for (i = 0; i < n; i++)
-			klwm2m_value_free(ops[i].val);
-	if (where != where_small)
-		kvfree(where);
-	if (ops != ops_small)
-		kvfree(ops);
+	set_req_free(r);
 	return err;
 }
 
+/* Scalars load once (READ_ONCE): a single resource's is rewritten in place. */
 static int put_value(struct sk_buff *msg, const struct klwm2m_value *v)
 {
-	const void *data = &v->u;
-	int len = sizeof(u64);
+	u64 word;
+	u32 link;
 
+	if (nla_put_u8(msg, KLWM2M_A_VALUE_TYPE, v->type))
+		return -EMSGSIZE;
 	switch (v->type) {
 	case KLWM2M_TYPE_STRING:
 	case KLWM2M_TYPE_OPAQUE:
 	case KLWM2M_TYPE_CORELNK:
-		data = v->data;
-		len = v->len;
-		break;
+		return nla_put(msg, KLWM2M_A_VALUE_DATA, v->len, v->data);
 	case KLWM2M_TYPE_BOOLEAN:
-		return nla_put_u8(msg, KLWM2M_A_VALUE_TYPE, v->type) ||
-		       nla_put_u8(msg, KLWM2M_A_VALUE_DATA, v->b) ? -EMSGSIZE : 0;
+		return nla_put_u8(msg, KLWM2M_A_VALUE_DATA, READ_ONCE(v->b));
 	case KLWM2M_TYPE_OBJLNK:
-		data = &v->objlnk;
-		len = sizeof(v->objlnk);
-		break;
+		link = READ_ONCE(v->objlnk);
+		return nla_put(msg, KLWM2M_A_VALUE_DATA, sizeof(link), &link);
+	default:
+		word = READ_ONCE(v->u);
+		return nla_put(msg, KLWM2M_A_VALUE_DATA, sizeof(word), &word);
 	}
-	if (nla_put_u8(msg, KLWM2M_A_VALUE_TYPE, v->type) ||
-	    nla_put(msg, KLWM2M_A_VALUE_DATA, len, data))
-		return -EMSGSIZE;
-	return 0;
 }
 
 /* Does the named prefix exist, and may the caller read it? Under RCU. */

@@ -127,6 +127,41 @@ struct klwm2m_value *klwm2m_value_new(u8 type, const void *data, u32 len, gfp_t 
 	return v;
 }
 
+/**
+ * klwm2m_value_scalar() - fill a caller-held value from a struct klwm2m_scalar's fields
+ * @v: the value; zeroed here
+ * @type: enum klwm2m_type, a scalar type
+ * @x: the record's 64-bit value
+ *
+ * Return: 0, or -EINVAL for a type that is no scalar, a boolean other than 0
+ * or 1, or an object link with bits above its 32.
+ */
+int klwm2m_value_scalar(struct klwm2m_value *v, u8 type, u64 x)
+{
+	memset(v, 0, sizeof(*v));
+	v->type = type;
+	switch (type) {
+	case KLWM2M_TYPE_BOOLEAN:
+		if (x > 1)
+			return -EINVAL;
+		v->b = x;
+		return 0;
+	case KLWM2M_TYPE_OBJLNK:
+		if (x > U32_MAX)
+			return -EINVAL;
+		v->objlnk = x;
+		return 0;
+	case KLWM2M_TYPE_INTEGER:
+	case KLWM2M_TYPE_UNSIGNED:
+	case KLWM2M_TYPE_FLOAT:
+	case KLWM2M_TYPE_TIME:
+		v->u = x;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 /* Frees at once: only for values no reader can have seen. */
 void klwm2m_value_free(struct klwm2m_value *v)
 {
@@ -147,6 +182,11 @@ static void value_retire(struct klwm2m_value *v)
 {
 	if (v)
 		call_rcu(&v->rcu, value_free_rcu);
+}
+
+static size_t value_size(const struct klwm2m_value *v)
+{
+	return struct_size(v, data, v->len);
 }
 
 static u64 value_cost(const void *entry)
@@ -773,34 +813,51 @@ struct target {
 	const struct klwm2m_resdef *rd;
 	struct klwm2m_inst *inst;
 	struct klwm2m_multi *multi;	/* the multiple resource's container, or NULL */
+	struct klwm2m_value *copy;	/* what a borrowed value stores, made for this batch */
 	bool created;			/* this batch made @multi */
 	bool file;			/* this batch made the value's sysfs file */
 };
 
+/* The object and instance the previous entry resolved (batches run along instances). */
+struct resolved {
+	struct klwm2m_obj *obj;
+	struct klwm2m_inst *inst;
+};
+
 static int resolve(struct klwm2m_store *st, const struct klwm2m_set *op, unsigned int flags,
-		   struct target *t, struct netlink_ext_ack *extack)
+		   struct target *t, struct resolved *last, struct netlink_ext_ack *extack)
 {
 	const struct klwm2m_path *p = &op->path;
-	struct klwm2m_obj *obj;
+	struct klwm2m_obj *obj = last->obj;
 	bool multiple;
 
 	if (p->depth != 3 && p->depth != 4) {
 		NL_SET_ERR_MSG(extack, "a value's path names a resource or a resource instance");
 		return -EINVAL;
 	}
-	obj = xa_load(&st->objs, p->oid);
-	if (!obj) {
-		NL_SET_ERR_MSG(extack, "no such object");
-		return -ENOENT;
+	if (!obj || obj->def.id != p->oid) {
+		last->inst = NULL;
+		last->obj = NULL;
+		obj = xa_load(&st->objs, p->oid);
+		if (!obj) {
+			NL_SET_ERR_MSG(extack, "no such object");
+			return -ENOENT;
+		}
+		if ((flags & KLWM2M_SET_CHECK_MODE) &&
+		    !klwm2m_obj_permits(&obj->def, MAY_WRITE)) {
+			NL_SET_ERR_MSG(extack, "the object's mode does not let you write it");
+			return -EPERM;
+		}
+		last->obj = obj;
 	}
-	if ((flags & KLWM2M_SET_CHECK_MODE) && !klwm2m_obj_permits(&obj->def, MAY_WRITE)) {
-		NL_SET_ERR_MSG(extack, "the object's mode does not let you write it");
-		return -EPERM;
-	}
-	t->inst = xa_load(&obj->insts, p->iid);
-	if (!t->inst) {
-		NL_SET_ERR_MSG(extack, "no such instance");
-		return -ENOENT;
+	t->inst = last->inst;
+	if (!t->inst || t->inst->id != p->iid) {
+		t->inst = xa_load(&obj->insts, p->iid);
+		if (!t->inst) {
+			NL_SET_ERR_MSG(extack, "no such instance");
+			return -ENOENT;
+		}
+		last->inst = t->inst;
 	}
 	t->rd = klwm2m_resdef_find(&obj->def, p->rid);
 	if (!t->rd) {
@@ -889,8 +946,7 @@ static u64 multi_cost(struct klwm2m_multi *m)
 /**
  * klwm2m_store_set() - apply a batch of writes atomically
  * @st: the store
- * @ops: the batch (see struct klwm2m_set). On success the store owns every
- *       value; on failure they stay the caller's.
+ * @ops: the batch (see struct klwm2m_set for who owns its values)
  * @n: entries in @ops
  * @flags: KLWM2M_SET_*
  * @extack: receives the reason for a refusal
@@ -900,7 +956,8 @@ static u64 multi_cost(struct klwm2m_multi *m)
  * needs is made, before anything changes: all entries land, in batch order
  * (a later write to the same path wins), or none does. The commit runs inside
  * the store's seqcount write section, so a reader that walks several values
- * can tell it saw a batch half-applied and retry.
+ * can tell it saw a batch half-applied and retry. A batch already in path
+ * order (the usual one: an app writing an instance) is not sorted again.
  *
  * Return: 0; -ENOENT (no such object, instance, resource or resource
  * instance to delete); -EINVAL, -ERANGE, -E2BIG (value refused by the
@@ -915,6 +972,8 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 	/* Small batches (most are one value) need no allocation here. */
 	struct target t_small[4], *t;
 	u32 idx_small[4], *idx;
+	struct resolved last = { };
+	bool sorted = true;
 	unsigned int i;
 	int err = 0;
 
@@ -937,15 +996,19 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 		idx[i] = i;
 		ops[i].old = NULL;
 		ops[i].reserved = false;
+		ops[i].inplace = false;
+		if (i && path_cmp(&ops[i - 1].path, &ops[i].path) >= 0)
+			sorted = false;
 	}
-	sort_r(idx, n, sizeof(*idx), idx_cmp, NULL, ops);
+	if (!sorted)
+		sort_r(idx, n, sizeof(*idx), idx_cmp, NULL, ops);
 
 	mutex_lock(&st->lock);
 	/* Phase 1: resolve, validate, reserve. Nothing visible changes. */
 	for (i = 0; i < n; i++) {
 		struct klwm2m_set *op = &ops[i];
 
-		err = resolve(st, op, flags, &t[i], extack);
+		err = resolve(st, op, flags, &t[i], &last, extack);
 		if (!err && is_clear(op)) {
 			/* Clearing what is absent or empty is no error. */
 			continue;
@@ -974,14 +1037,26 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 			}
 		}
 		if (!err && op->val) {
-			/* A slot holding a value has its file already: no lookup. */
-			bool held = xa_load(slot_xa(op, &t[i]), slot_index(op));
+			struct klwm2m_value *held = xa_load(slot_xa(op, &t[i]), slot_index(op));
 
+			/* Same resource, same type: the held scalar takes the new bits. */
+			if (KLWM2M_INPLACE && held && op->path.depth == 3 &&
+			    !type_is_bytes(op->val->type)) {
+				op->inplace = true;
+				op->old = held;
+				continue;
+			}
 			err = xa_reserve(slot_xa(op, &t[i]), slot_index(op), GFP_KERNEL);
 			op->reserved = !err;
+			/* A slot holding a value has its file already: no lookup. */
 			if (!err && !held)
 				err = klwm2m_sysfs_slot_add(st, &op->path, t[i].rd, t[i].inst,
 							    t[i].multi, &t[i].file);
+			if (!err && op->borrowed) {
+				t[i].copy = kmemdup(op->val, value_size(op->val), GFP_KERNEL);
+				if (!t[i].copy)
+					err = -ENOMEM;
+			}
 		} else if (!err && !xa_load(slot_xa(op, &t[i]), slot_index(op))) {
 			NL_SET_ERR_MSG(extack, "no such resource instance");
 			err = -ENOENT;
@@ -1001,7 +1076,7 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 		struct klwm2m_set *op = &ops[idx[i]];
 		struct target *ti = &t[idx[i]];
 
-		if (i && !path_cmp(&ops[idx[i - 1]].path, &op->path))
+		if (op->inplace || (i && !path_cmp(&ops[idx[i - 1]].path, &op->path)))
 			continue;
 		if (is_clear(op)) {
 			cleared = &op->path;
@@ -1033,11 +1108,17 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 				freed += multi_clear(t[i].multi, &gone);
 			continue;
 		}
+		if (op->inplace) {
+			/* The union's whole word: every scalar's bits, zeros elsewhere. */
+			WRITE_ONCE(op->old->u, op->val->u);
+			op->old = NULL;
+			continue;
+		}
 		xa = slot_xa(op, &t[i]);
 		if (op->val && op->val->len > st->longest)
 			WRITE_ONCE(st->longest, op->val->len);
 		if (op->val)
-			op->old = xa_store(xa, slot_index(op), op->val, GFP_NOWAIT);
+			op->old = xa_store(xa, slot_index(op), t[i].copy ?: op->val, GFP_NOWAIT);
 		else
 			op->old = xa_erase(xa, slot_index(op));
 		added += !!op->val;
@@ -1046,9 +1127,12 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 		value_retire(op->old);
 	}
 	write_seqcount_end(&st->seq);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (!ops[i].val)
 			klwm2m_sysfs_slot_sync(st, &ops[i].path, t[i].rd, t[i].inst, t[i].multi);
+		else if (!ops[i].inplace && !ops[i].borrowed)
+			ops[i].val = NULL;	/* the store's now */
+	}
 	count_values(st, (s64)added - (s64)gone);
 	/* Exact accounting: what was charged up front, less what really left. */
 	if (need > credit)
@@ -1063,6 +1147,9 @@ out_undo:
 		if (ops[i].reserved)
 			xa_release(slot_xa(&ops[i], &t[i]), slot_index(&ops[i]));
 		ops[i].reserved = false;
+		ops[i].inplace = false;
+		ops[i].old = NULL;
+		klwm2m_value_free(t[i].copy);
 		if (t[i].file)
 			klwm2m_sysfs_slot_undo(st, &ops[i].path, t[i].rd, t[i].inst, t[i].multi);
 	}

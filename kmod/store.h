@@ -127,14 +127,29 @@ struct klwm2m_path {
  * 4 one instance of a multiple resource; no value at depth 4 deletes that
  * resource instance; no value at depth 3 on a multiple resource clears all
  * its instances (a replace is a clear followed by the new instances).
+ *
+ * @val is the caller's until the store takes it: klwm2m_store_set() sets
+ * @val to NULL for each value it stored. A value it only copied (a scalar
+ * written over the scalar a single resource holds, or any @borrowed value)
+ * stays the caller's to free, as every value does when the batch fails.
  */
 struct klwm2m_set {
 	struct klwm2m_path path;
-	struct klwm2m_value *val;	/* the batch owns it until it is committed */
+	struct klwm2m_value *val;
+	bool borrowed;			/* never take @val: store a copy (it is in an array) */
 	/* private to klwm2m_store_set() */
-	struct klwm2m_value *old;
 	bool reserved;
+	bool inplace;			/* copied into the value the slot holds */
+	struct klwm2m_value *old;
 };
+
+/*
+ * Scalars of single resources are overwritten in place, without an
+ * allocation or a grace period, where a reader's 64-bit load cannot tear.
+ * Readers load them with READ_ONCE(); readers of several values use the
+ * store's seqcount, as for any batch.
+ */
+#define KLWM2M_INPLACE	IS_ENABLED(CONFIG_64BIT)
 
 /* Batch flags. */
 #define KLWM2M_SET_SERVER	BIT(0)	/* a server's write: needs KLWM2M_OP_WRITE */
@@ -152,6 +167,7 @@ int klwm2m_inst_delete(struct klwm2m_store *st, u16 oid, u16 iid,
 		       struct netlink_ext_ack *extack);
 
 struct klwm2m_value *klwm2m_value_new(u8 type, const void *data, u32 len, gfp_t gfp);
+int klwm2m_value_scalar(struct klwm2m_value *v, u8 type, u64 x);
 void klwm2m_value_free(struct klwm2m_value *v);
 int klwm2m_value_check(const struct klwm2m_resdef *rd, const struct klwm2m_value *v,
 		       u32 max_value, struct netlink_ext_ack *extack);

@@ -114,7 +114,18 @@ static struct klwm2m_value *val_bytes(struct kunit *test, u8 type, const void *p
 	return v;
 }
 
-/* Sets one value; on failure the value is freed here. */
+/* Frees what the store left to the caller (refused, or copied in place). */
+static void free_left(struct klwm2m_set *ops, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		klwm2m_value_free(ops[i].val);
+		ops[i].val = NULL;
+	}
+}
+
+/* Sets one value, which is the store's or freed here afterwards. */
 static int set_one(struct store_ctx *ctx, struct klwm2m_path p, struct klwm2m_value *v,
 		   unsigned int flags)
 {
@@ -123,8 +134,7 @@ static int set_one(struct store_ctx *ctx, struct klwm2m_path p, struct klwm2m_va
 
 	ctx->ext._msg = NULL;
 	err = klwm2m_store_set(&ctx->st, &op, 1, flags, &ctx->ext, &bad);
-	if (err)
-		klwm2m_value_free(v);
+	free_left(&op, 1);
 	return err;
 }
 
@@ -431,7 +441,7 @@ static void a_batch_lands_whole_or_not_at_all(struct kunit *test)
 	struct klwm2m_set ops[3];
 	bool found;
 	u64 used;
-	int bad, i;
+	int bad;
 
 	setup_temperature(test, ctx, 2);
 	KUNIT_ASSERT_EQ(test, set_one(ctx, res_path(0, R_VALUE),
@@ -457,8 +467,7 @@ static void a_batch_lands_whole_or_not_at_all(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, get_u64(ctx, res_path(0, R_VALUE), &found), F64_21_5);
 	KUNIT_EXPECT_EQ(test, get_u64(ctx, ri_path(1, R_MULTI, 4), &found), 50);
 	KUNIT_EXPECT_EQ(test, get_u64(ctx, res_path(1, R_VALUE), &found), F64_MINUS_40);
-	for (i = 0; i < 3; i++)
-		ops[i].val = NULL;
+	free_left(ops, 3);
 }
 
 static void a_later_write_to_the_same_path_wins_and_is_accounted_once(struct kunit *test)
@@ -478,6 +487,7 @@ static void a_later_write_to_the_same_path_wins_and_is_accounted_once(struct kun
 	ops[2] = (struct klwm2m_set){ res_path(0, R_APPTYPE),
 				      val_bytes(test, KLWM2M_TYPE_STRING, "second!", 7) };
 	KUNIT_ASSERT_EQ(test, klwm2m_store_set(&ctx->st, ops, 3, 0, &ctx->ext, &bad), 0);
+	free_left(ops, 3);
 	rcu_read_lock();
 	{
 		struct klwm2m_path p = res_path(0, R_APPTYPE);
@@ -613,34 +623,45 @@ static void the_budget_refuses_growth_but_not_replacement(struct kunit *test)
 			0);
 }
 
-/* Writers keep resources 0 and 1 of instance 0 equal; readers check it. */
+/*
+ * Writers keep two values equal, batch after batch; readers check it: two
+ * resource instances (each write a new value, the old one retired after a
+ * grace period) or two single resources (rewritten in place).
+ */
 struct race {
 	struct store_ctx *ctx;
+	struct klwm2m_path p[2];
+	u8 type;
 	atomic_t torn;
 	atomic_t reads;
 	int errors;
 	int first_err;
 };
 
-/* One batch giving both resource instances the value @x. */
-static int race_write_once(struct race *r, s64 x)
+/* Values every resource in the race accepts (Levels: 0..100; Sensor Value: -40..125). */
+static u64 race_value(const struct race *r, int i)
+{
+	static const u64 f[] = { F64_ONE, F64_21_5, F64_MINUS_40, F64_125, F64_PZERO,
+				 F64_MINUS_ONE, F64_NZERO };
+
+	return r->type == KLWM2M_TYPE_FLOAT ? f[i % ARRAY_SIZE(f)] : i % 101;
+}
+
+/* One batch giving both paths the same value. */
+static int race_write_once(struct race *r, u64 x)
 {
 	struct klwm2m_set ops[2] = {
-		{ ri_path(0, R_MULTI, 0),
-		  klwm2m_value_new(KLWM2M_TYPE_INTEGER, &x, 8, GFP_KERNEL) },
-		{ ri_path(0, R_MULTI, 1),
-		  klwm2m_value_new(KLWM2M_TYPE_INTEGER, &x, 8, GFP_KERNEL) },
+		{ r->p[0], klwm2m_value_new(r->type, &x, 8, GFP_KERNEL) },
+		{ r->p[1], klwm2m_value_new(r->type, &x, 8, GFP_KERNEL) },
 	};
 	int bad, err = -ENOMEM;
 
 	if (!IS_ERR(ops[0].val) && !IS_ERR(ops[1].val))
 		err = klwm2m_store_set(&r->ctx->st, ops, 2, 0, NULL, &bad);
-	if (err) {
-		if (!IS_ERR(ops[0].val))
-			klwm2m_value_free(ops[0].val);
-		if (!IS_ERR(ops[1].val))
-			klwm2m_value_free(ops[1].val);
-	}
+	if (!IS_ERR(ops[0].val))
+		klwm2m_value_free(ops[0].val);
+	if (!IS_ERR(ops[1].val))
+		klwm2m_value_free(ops[1].val);
 	return err;
 }
 
@@ -650,8 +671,7 @@ static int race_writer(void *arg)
 	int i, err;
 
 	for (i = 0; i < 300; i++) {
-		/* Within the resource's 0..100 range. */
-		err = race_write_once(r, i % 101);
+		err = race_write_once(r, race_value(r, i));
 		if (err && !r->errors++)
 			r->first_err = err;
 		cond_resched();
@@ -659,26 +679,36 @@ static int race_writer(void *arg)
 	return 0;
 }
 
+static bool race_valid(const struct race *r, u64 x)
+{
+	int i;
+
+	for (i = 0; i < 101; i++)
+		if (x == race_value(r, i))
+			return true;
+	return false;
+}
+
 static int race_reader(void *arg)
 {
-	struct klwm2m_path p0 = ri_path(0, R_MULTI, 0), p1 = ri_path(0, R_MULTI, 1);
 	struct race *r = arg;
 
 	while (!kthread_should_stop()) {
 		const struct klwm2m_value *a, *b;
 		unsigned int seq;
-		s64 x, y;
+		u64 x, y;
 
 		do {
 			seq = read_seqcount_begin(&r->ctx->st.seq);
 			rcu_read_lock();
-			a = klwm2m_store_get_rcu(&r->ctx->st, &p0);
-			b = klwm2m_store_get_rcu(&r->ctx->st, &p1);
-			x = a ? a->s : -1;
-			y = b ? b->s : -1;
+			a = klwm2m_store_get_rcu(&r->ctx->st, &r->p[0]);
+			b = klwm2m_store_get_rcu(&r->ctx->st, &r->p[1]);
+			x = a ? READ_ONCE(a->u) : -1;
+			y = b ? READ_ONCE(b->u) : -1;
 			rcu_read_unlock();
 		} while (read_seqcount_retry(&r->ctx->st.seq, seq));
-		if (x != y)
+		/* Equal as a pair, and each one a value some writer wrote whole. */
+		if (x != y || !race_valid(r, x))
 			atomic_inc(&r->torn);
 		atomic_inc(&r->reads);
 		cond_resched();
@@ -686,20 +716,18 @@ static int race_reader(void *arg)
 	return 0;
 }
 
-static void concurrent_writers_never_show_readers_half_a_batch(struct kunit *test)
+static void race(struct kunit *test, struct race *r)
 {
-	struct store_ctx *ctx = test->priv;
-	struct race r = { .ctx = ctx };
 	struct task_struct *w[2], *rd[2];
 	int i;
 
-	setup_temperature(test, ctx, 1);
+	KUNIT_ASSERT_EQ(test, race_write_once(r, race_value(r, 0)), 0);
 	for (i = 0; i < 2; i++) {
-		rd[i] = kthread_run(race_reader, &r, "klwm2m-rd%d", i);
+		rd[i] = kthread_run(race_reader, r, "klwm2m-rd%d", i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(rd[i]));
 	}
 	for (i = 0; i < 2; i++) {
-		w[i] = kthread_create(race_writer, &r, "klwm2m-wr%d", i);
+		w[i] = kthread_create(race_writer, r, "klwm2m-wr%d", i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(w[i]));
 		get_task_struct(w[i]);
 		wake_up_process(w[i]);
@@ -711,10 +739,121 @@ static void concurrent_writers_never_show_readers_half_a_batch(struct kunit *tes
 	for (i = 0; i < 2; i++)
 		kthread_stop(rd[i]);
 
-	KUNIT_EXPECT_EQ(test, r.first_err, 0);
-	KUNIT_EXPECT_EQ(test, r.errors, 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&r.torn), 0);
-	KUNIT_EXPECT_GT(test, atomic_read(&r.reads), 0);
+	KUNIT_EXPECT_EQ(test, r->first_err, 0);
+	KUNIT_EXPECT_EQ(test, r->errors, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->torn), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&r->reads), 0);
+}
+
+static void concurrent_writers_never_show_readers_half_a_batch(struct kunit *test)
+{
+	struct store_ctx *ctx = test->priv;
+	struct race r = { .ctx = ctx, .type = KLWM2M_TYPE_INTEGER,
+			  .p = { ri_path(0, R_MULTI, 0), ri_path(0, R_MULTI, 1) } };
+
+	setup_temperature(test, ctx, 1);
+	race(test, &r);
+}
+
+static void values_rewritten_in_place_never_show_readers_half_a_batch(struct kunit *test)
+{
+	struct store_ctx *ctx = test->priv;
+	struct race r = { .ctx = ctx, .type = KLWM2M_TYPE_FLOAT,
+			  .p = { res_path(0, R_VALUE), res_path(1, R_VALUE) } };
+
+	setup_temperature(test, ctx, 2);
+	race(test, &r);
+}
+
+/* The value a path holds, as a pointer: to tell a rewrite in place from a new value. */
+static const void *held(struct store_ctx *ctx, struct klwm2m_path p)
+{
+	const void *v;
+
+	rcu_read_lock();
+	v = klwm2m_store_get_rcu(&ctx->st, &p);
+	rcu_read_unlock();
+	return v;
+}
+
+static void a_single_scalar_is_rewritten_in_place(struct kunit *test)
+{
+	struct store_ctx *ctx = test->priv;
+	struct klwm2m_set op;
+	const void *first;
+	bool found;
+	u64 used;
+	int bad;
+
+	setup_temperature(test, ctx, 1);
+	KUNIT_ASSERT_EQ(test, set_one(ctx, res_path(0, R_VALUE),
+				      val_u64(test, KLWM2M_TYPE_FLOAT, F64_ONE), 0), 0);
+	first = held(ctx, res_path(0, R_VALUE));
+	used = ctx->st.used;
+	op = (struct klwm2m_set){ res_path(0, R_VALUE), val_u64(test, KLWM2M_TYPE_FLOAT, F64_200) };
+	KUNIT_EXPECT_EQ(test, klwm2m_store_set(&ctx->st, &op, 1, 0, &ctx->ext, &bad), -ERANGE);
+	op.val->u = F64_21_5;
+	KUNIT_EXPECT_EQ(test, klwm2m_store_set(&ctx->st, &op, 1, 0, &ctx->ext, &bad), 0);
+	/* Copied into the held value: the new one is still the caller's. */
+	KUNIT_EXPECT_NOT_NULL(test, op.val);
+	KUNIT_EXPECT_PTR_EQ(test, held(ctx, res_path(0, R_VALUE)), first);
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, res_path(0, R_VALUE), &found), F64_21_5);
+	KUNIT_EXPECT_EQ(test, ctx->st.used, used);
+	KUNIT_EXPECT_EQ(test, ctx->st.nvalues, 1);
+	free_left(&op, 1);
+
+	/* Resource instances and byte values are replaced whole. */
+	KUNIT_ASSERT_EQ(test, set_one(ctx, ri_path(0, R_MULTI, 0),
+				      val_u64(test, KLWM2M_TYPE_INTEGER, 1), 0), 0);
+	first = held(ctx, ri_path(0, R_MULTI, 0));
+	op = (struct klwm2m_set){ ri_path(0, R_MULTI, 0), val_u64(test, KLWM2M_TYPE_INTEGER, 2) };
+	KUNIT_EXPECT_EQ(test, klwm2m_store_set(&ctx->st, &op, 1, 0, &ctx->ext, &bad), 0);
+	KUNIT_EXPECT_NULL(test, op.val);
+	KUNIT_EXPECT_PTR_NE(test, held(ctx, ri_path(0, R_MULTI, 0)), first);
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, ri_path(0, R_MULTI, 0), &found), 2);
+}
+
+static void borrowed_values_are_copied_never_kept(struct kunit *test)
+{
+	struct store_ctx *ctx = test->priv;
+	struct klwm2m_value vals[3];
+	struct klwm2m_set ops[3];
+	bool found;
+	u64 used;
+	int bad;
+
+	setup_temperature(test, ctx, 1);
+	KUNIT_ASSERT_EQ(test, klwm2m_value_scalar(&vals[0], KLWM2M_TYPE_FLOAT, F64_ONE), 0);
+	KUNIT_ASSERT_EQ(test, klwm2m_value_scalar(&vals[1], KLWM2M_TYPE_INTEGER, 7), 0);
+	KUNIT_ASSERT_EQ(test, klwm2m_value_scalar(&vals[2], KLWM2M_TYPE_INTEGER, 101), 0);
+	KUNIT_EXPECT_EQ(test, klwm2m_value_scalar(&vals[2], KLWM2M_TYPE_BOOLEAN, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, klwm2m_value_scalar(&vals[2], KLWM2M_TYPE_OBJLNK, 1ULL << 32),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, klwm2m_value_scalar(&vals[2], KLWM2M_TYPE_STRING, 0), -EINVAL);
+	KUNIT_ASSERT_EQ(test, klwm2m_value_scalar(&vals[2], KLWM2M_TYPE_INTEGER, 101), 0);
+	ops[0] = (struct klwm2m_set){ res_path(0, R_VALUE), &vals[0], true };
+	ops[1] = (struct klwm2m_set){ ri_path(0, R_MULTI, 3), &vals[1], true };
+	ops[2] = (struct klwm2m_set){ ri_path(0, R_MULTI, 4), &vals[2], true };
+
+	/* Refused (101 is out of range): nothing lands, the copies are freed (kmemleak). */
+	used = ctx->st.used;
+	KUNIT_EXPECT_EQ(test, klwm2m_store_set(&ctx->st, ops, 3, 0, &ctx->ext, &bad), -ERANGE);
+	KUNIT_EXPECT_EQ(test, bad, 2);
+	KUNIT_EXPECT_EQ(test, ctx->st.used, used);
+	get_u64(ctx, res_path(0, R_VALUE), &found);
+	KUNIT_EXPECT_FALSE(test, found);
+
+	vals[2].s = 100;
+	KUNIT_ASSERT_EQ(test, klwm2m_store_set(&ctx->st, ops, 3, 0, &ctx->ext, &bad), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ops[0].val, &vals[0]);
+	KUNIT_EXPECT_PTR_NE(test, held(ctx, res_path(0, R_VALUE)), (const void *)&vals[0]);
+	KUNIT_EXPECT_PTR_NE(test, held(ctx, ri_path(0, R_MULTI, 3)), (const void *)&vals[1]);
+	/* The caller's array may go: the store holds copies. */
+	memset(vals, 0xa5, sizeof(vals));
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, res_path(0, R_VALUE), &found), F64_ONE);
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, ri_path(0, R_MULTI, 3), &found), 7);
+	KUNIT_EXPECT_EQ(test, get_u64(ctx, ri_path(0, R_MULTI, 4), &found), 100);
+	KUNIT_EXPECT_EQ(test, ctx->st.nvalues, 3);
 }
 
 static void teardown_frees_a_store_full_of_data(struct kunit *test)
@@ -749,6 +888,9 @@ static struct kunit_case klwm2m_store_cases[] = {
 	KUNIT_CASE(well_formed_utf8_is_accepted),
 	KUNIT_CASE(the_budget_refuses_growth_but_not_replacement),
 	KUNIT_CASE(concurrent_writers_never_show_readers_half_a_batch),
+	KUNIT_CASE(values_rewritten_in_place_never_show_readers_half_a_batch),
+	KUNIT_CASE(a_single_scalar_is_rewritten_in_place),
+	KUNIT_CASE(borrowed_values_are_copied_never_kept),
 	KUNIT_CASE(teardown_frees_a_store_full_of_data),
 	{}
 };

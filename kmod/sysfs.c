@@ -105,25 +105,28 @@ int klwm2m_f64_text(u64 bits, char *buf, size_t size)
  */
 ssize_t klwm2m_value_text(const struct klwm2m_value *v, char *buf, size_t size)
 {
+	/* Scalars load once: a single resource's is rewritten in place. */
+	u64 word = READ_ONCE(v->u);
+	u32 link = READ_ONCE(v->objlnk);
 	char num[40];
 	size_t len;
 
 	switch (v->type) {
 	case KLWM2M_TYPE_INTEGER:
 	case KLWM2M_TYPE_TIME:
-		len = scnprintf(num, sizeof(num), "%lld", v->s);
+		len = scnprintf(num, sizeof(num), "%lld", (s64)word);
 		break;
 	case KLWM2M_TYPE_UNSIGNED:
-		len = scnprintf(num, sizeof(num), "%llu", v->u);
+		len = scnprintf(num, sizeof(num), "%llu", word);
 		break;
 	case KLWM2M_TYPE_FLOAT:
-		len = klwm2m_f64_text(v->u, num, sizeof(num));
+		len = klwm2m_f64_text(word, num, sizeof(num));
 		break;
 	case KLWM2M_TYPE_BOOLEAN:
-		len = scnprintf(num, sizeof(num), "%u", v->b ? 1 : 0);
+		len = scnprintf(num, sizeof(num), "%u", READ_ONCE(v->b) ? 1 : 0);
 		break;
 	case KLWM2M_TYPE_OBJLNK:
-		len = scnprintf(num, sizeof(num), "%u:%u", v->objlnk >> 16, v->objlnk & 0xffff);
+		len = scnprintf(num, sizeof(num), "%u:%u", link >> 16, link & 0xffff);
 		break;
 	case KLWM2M_TYPE_STRING:
 	case KLWM2M_TYPE_CORELNK:

@@ -116,6 +116,20 @@ static int set_one(int fd, int family, uint16_t iid, uint16_t rid, int riid, uin
 	return genl_exchange(fd, &r, a);
 }
 
+/* A struct klwm2m_scalar record for 3303/@iid/@rid[/@riid] (riid < 0: a single resource). */
+static struct klwm2m_scalar rec(uint16_t iid, uint16_t rid, int riid, uint8_t type, uint64_t x)
+{
+	return (struct klwm2m_scalar){ .oid = 3303, .iid = iid, .rid = rid,
+				       .riid = riid < 0 ? KLWM2M_ID_NONE : riid,
+				       .type = type, .value = x };
+}
+
+/* Appends a SCALARS attribute; returns the offset of its first record. */
+static size_t put_scalars(struct genl_req *r, const struct klwm2m_scalar *recs, size_t n)
+{
+	return genl_req_put(r, KLWM2M_A_SET_SCALARS, recs, n * sizeof(*recs)) + NLA_HDRLEN;
+}
+
 static int get_one(int fd, int family, uint16_t iid, uint16_t rid, int riid, struct genl_ack *a)
 {
 	struct genl_req r;
@@ -306,6 +320,130 @@ TEST_F(store, a_batch_with_one_bad_value_lands_nothing_and_points_at_it)
 	EXPECT_EQ(-ENOENT, a.error);
 }
 
+static int64_t get_int(struct __test_metadata *_metadata, int fd, int family, uint16_t iid,
+		       uint16_t rid, int riid)
+{
+	struct genl_ack a;
+
+	EXPECT_EQ(0, get_one(fd, family, iid, rid, riid, &a));
+	EXPECT_EQ(0, a.error) TH_LOG("get %u/%u/%d: %s", iid, rid, riid, a.msg);
+	if (a.error || !a.tb[KLWM2M_A_VALUE_DATA])
+		return INT64_MIN;
+	return *(int64_t *)PAYLOAD(a.tb[KLWM2M_A_VALUE_DATA]);
+}
+
+TEST_F(store, scalar_records_set_resources_and_instances_in_order)
+{
+	struct klwm2m_scalar recs[] = {
+		rec(0, 5700, -1, KLWM2M_TYPE_FLOAT, F64_21_5),
+		rec(0, 1, 0, KLWM2M_TYPE_INTEGER, 10),
+		rec(0, 1, 3, KLWM2M_TYPE_INTEGER, (uint64_t)-5),
+		rec(0, 5700, -1, KLWM2M_TYPE_FLOAT, F64_MINUS_40),
+	}, later = rec(0, 1, 0, KLWM2M_TYPE_INTEGER, 11);
+	struct genl_req r;
+	struct genl_ack a;
+
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_SET, KLWM2M_GENL_VERSION);
+	put_scalars(&r, recs, 4);
+	put_scalars(&r, &later, 1);
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	ASSERT_EQ(0, a.error) TH_LOG("set: %s", a.msg);
+	/* A later record on the same path wins, across attributes too. */
+	EXPECT_EQ((int64_t)F64_MINUS_40, get_int(_metadata, self->fd, self->family, 0, 5700, -1));
+	EXPECT_EQ(11, get_int(_metadata, self->fd, self->family, 0, 1, 0));
+	EXPECT_EQ(-5, get_int(_metadata, self->fd, self->family, 0, 1, 3));
+
+	/* Written again over what they hold (single resources: in place). */
+	recs[0].value = F64_125;
+	recs[2].value = 7;
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_SET, KLWM2M_GENL_VERSION);
+	put_scalars(&r, recs, 3);
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	ASSERT_EQ(0, a.error) TH_LOG("set: %s", a.msg);
+	EXPECT_EQ((int64_t)F64_125, get_int(_metadata, self->fd, self->family, 0, 5700, -1));
+	EXPECT_EQ(10, get_int(_metadata, self->fd, self->family, 0, 1, 0));
+	EXPECT_EQ(7, get_int(_metadata, self->fd, self->family, 0, 1, 3));
+}
+
+TEST_F(store, a_refused_scalar_record_is_pointed_at_and_nothing_lands)
+{
+	struct klwm2m_scalar recs[] = {
+		rec(0, 1, 0, KLWM2M_TYPE_INTEGER, 10),
+		rec(0, 5700, -1, KLWM2M_TYPE_FLOAT, F64_21_5),
+		rec(0, 5700, -1, KLWM2M_TYPE_FLOAT, F64_200),
+	};
+	struct genl_req r;
+	struct genl_ack a;
+	size_t first;
+
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_SET, KLWM2M_GENL_VERSION);
+	first = put_scalars(&r, recs, 3);
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	EXPECT_EQ(-ERANGE, a.error);
+	EXPECT_STREQ("value outside the resource's range", a.msg);
+	EXPECT_EQ(first + 2 * sizeof(struct klwm2m_scalar), a.offset);
+	ASSERT_EQ(0, get_one(self->fd, self->family, 0, 5700, -1, &a));
+	EXPECT_EQ(-ENOENT, a.error);
+	ASSERT_EQ(0, get_one(self->fd, self->family, 0, 1, 0, &a));
+	EXPECT_EQ(-ENOENT, a.error);
+
+	/* A record whose type is not the resource's. */
+	recs[2] = rec(0, 1, 2, KLWM2M_TYPE_UNSIGNED, 1);
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_SET, KLWM2M_GENL_VERSION);
+	first = put_scalars(&r, recs, 3);
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	EXPECT_EQ(-EINVAL, a.error);
+	EXPECT_STREQ("value type differs from the resource's type", a.msg);
+	EXPECT_EQ(first + 2 * sizeof(struct klwm2m_scalar), a.offset);
+}
+
+TEST_F(store, malformed_scalar_records_are_refused_with_a_message)
+{
+	static const char whole[] = "SCALARS holds whole records, one or more";
+	static const char scalar[] =
+		"a record holds a scalar type, its value within the type's bits";
+	struct {
+		struct klwm2m_scalar rec;
+		size_t len;		/* bytes of the record sent */
+		const char *msg;
+		int at_record;		/* the error points at the record, else at the attribute */
+	} bad[] = {
+		{ rec(0, 1, 0, KLWM2M_TYPE_INTEGER, 1), 23, whole, 0 },
+		{ rec(0, 1, 0, KLWM2M_TYPE_INTEGER, 1), 0, whole, 0 },
+		{ rec(0, 1, 0, KLWM2M_TYPE_STRING, 1), 24, scalar, 1 },
+		{ rec(0, 1, 0, KLWM2M_TYPE_NONE, 0), 24, scalar, 1 },
+		{ rec(0, 1, 0, KLWM2M_TYPE_MAX + 1, 0), 24, scalar, 1 },
+		{ rec(0, 1, 0, KLWM2M_TYPE_BOOLEAN, 2), 24, scalar, 1 },
+		{ rec(0, 1, 0, KLWM2M_TYPE_OBJLNK, 1ULL << 32), 24, scalar, 1 },
+		{ rec(0, 1, 0, KLWM2M_TYPE_INTEGER, 1), 24, "a record's reserved bytes must be zero", 1 },
+		{ rec(0, 65535, 0, KLWM2M_TYPE_INTEGER, 1), 24, "IDs go up to 65534", 1 },
+	};
+	struct genl_req r;
+	struct genl_ack a;
+	size_t first;
+	uint64_t v = 1;
+
+	bad[7].rec.reserved[6] = 1;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		genl_req_init(&r, self->family, 0, KLWM2M_CMD_SET, KLWM2M_GENL_VERSION);
+		first = genl_req_put(&r, KLWM2M_A_SET_SCALARS, &bad[i].rec, bad[i].len);
+		ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+		EXPECT_EQ(-EINVAL, a.error) TH_LOG("case %zu", i);
+		EXPECT_STREQ(bad[i].msg, a.msg) TH_LOG("case %zu", i);
+		EXPECT_EQ(bad[i].at_record ? first + NLA_HDRLEN : first, a.offset) TH_LOG("case %zu", i);
+	}
+	/* One form per request. */
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_SET, KLWM2M_GENL_VERSION);
+	put_value(&r, 0, 1, 0, KLWM2M_TYPE_INTEGER, &v, sizeof(v));
+	first = put_scalars(&r, &bad[0].rec, 1) - NLA_HDRLEN;
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	EXPECT_EQ(-EINVAL, a.error);
+	EXPECT_STREQ("a request carries VALUE nests or SCALARS records, not both", a.msg);
+	EXPECT_EQ(first, a.offset);
+	ASSERT_EQ(0, get_one(self->fd, self->family, 0, 1, 0, &a));
+	EXPECT_EQ(-ENOENT, a.error);
+}
+
 TEST_F(store, data_that_does_not_fit_the_type_is_refused)
 {
 	uint32_t four = 1;
@@ -392,10 +530,20 @@ static int nobody_cannot_write(int fd, int family)
 	uint64_t v = F64_21_5;
 	struct genl_ack a;
 
+	struct klwm2m_scalar one = rec(0, 5700, -1, KLWM2M_TYPE_FLOAT, v);
+	struct genl_req r;
+
 	if (set_one(fd, family, 0, 5700, -1, KLWM2M_TYPE_FLOAT, &v, sizeof(v), &a))
 		return 10;
 	if (a.error != -EPERM || strcmp(a.msg, "the object's mode does not let you write it"))
 		return 11;
+	/* The compact form is held to the same mode. */
+	genl_req_init(&r, family, 0, KLWM2M_CMD_SET, KLWM2M_GENL_VERSION);
+	put_scalars(&r, &one, 1);
+	if (genl_exchange(fd, &r, &a))
+		return 12;
+	if (a.error != -EPERM || strcmp(a.msg, "the object's mode does not let you write it"))
+		return 13;
 	return 0;
 }
 

@@ -21,7 +21,10 @@
  *
  * Numbering starts at 1 for commands and attributes; 0 is never valid. Every
  * enum closes with __KLWM2M_*_MAX and defines *_MAX as the last valid value.
- * No C structs travel on the wire: attributes only, in host byte order.
+ * Attributes only, in host byte order, with one exception: the records of
+ * KLWM2M_A_SET_SCALARS (struct klwm2m_scalar), a compact form for big batches
+ * of scalar writes, where parsing one nest per value would cost more than
+ * storing it.
  *
  * Commands
  * --------
@@ -120,6 +123,17 @@
  *	batch by values for its instances, it replaces the resource. Entries
  *	apply in batch order; a later one on the same path wins.
  *
+ *	  KLWM2M_A_SET_SCALARS:	NLA_BINARY, instead of SET_VALUE nests (a
+ *				request carries one form or the other): an
+ *				array of struct klwm2m_scalar, the compact
+ *				form of scalar writes (INTEGER, UNSIGNED,
+ *				FLOAT, BOOLEAN, TIME, OBJLNK) for big batches.
+ *				May repeat (one attribute holds at most 2730
+ *				records); records apply in order, as nests do.
+ *				A refused record is pointed at by the error's
+ *				offset (NLMSGERR_ATTR_OFFS names the record's
+ *				first byte, not an attribute header).
+ *
  * KLWM2M_CMD_GET: do, read permission (admin for secrets). Attribute set
  *	"value": KLWM2M_A_VALUE_PATH (OBJ, INST, RES required, RINST for a
  *	resource instance).
@@ -193,6 +207,7 @@
 #define _UAPI_LINUX_KLWM2M_H
 
 #include <linux/const.h>
+#include <linux/types.h>
 
 #define KLWM2M_GENL_NAME	"klwm2m"
 #define KLWM2M_GENL_VERSION	1
@@ -250,6 +265,32 @@ enum klwm2m_type {
 /* LwM2M IDs are 16-bit; 65535 is reserved by the specification. */
 #define KLWM2M_ID_MAX		65534
 #define KLWM2M_PATH_DEPTH_MAX	4
+/* In struct klwm2m_scalar: no resource instance (a single resource). */
+#define KLWM2M_ID_NONE		65535
+
+/**
+ * struct klwm2m_scalar - one record of KLWM2M_A_SET_SCALARS
+ * @oid: object ID
+ * @iid: object instance ID
+ * @rid: resource ID
+ * @riid: resource instance ID, or KLWM2M_ID_NONE for a single resource
+ * @type: enum klwm2m_type, one of the scalar types; must be the resource's
+ * @reserved: zero
+ * @value: in host order: INTEGER, TIME as a signed 64-bit number; UNSIGNED;
+ *	FLOAT as the IEEE 754 double's bits; BOOLEAN 0 or 1; OBJLNK as
+ *	oid << 16 | iid. Unused bits zero.
+ *
+ * 24 bytes, no padding; the attribute's payload is an array of them.
+ */
+struct klwm2m_scalar {
+	__u16 oid;
+	__u16 iid;
+	__u16 rid;
+	__u16 riid;
+	__u8 type;
+	__u8 reserved[7];
+	__u64 value;
+};
 
 enum klwm2m_cmd {
 	KLWM2M_CMD_UNSPEC,
@@ -347,6 +388,7 @@ enum klwm2m_set_attr {
 	KLWM2M_A_SET_UNSPEC,
 	KLWM2M_A_SET_VALUE,
 	KLWM2M_A_SET_SERVER,
+	KLWM2M_A_SET_SCALARS,
 
 	__KLWM2M_A_SET_MAX
 };

@@ -50,6 +50,31 @@ static int is_bytes(uint8_t type)
 }
 
 /* The DATA attribute of @v, as the uapi header lays it out. */
+/* A scalar's 64-bit word as struct klwm2m_scalar carries it; 0, or -EINVAL for no scalar. */
+static int scalar_word(const struct klwm2m_value *v, uint64_t *w)
+{
+	switch (v->type) {
+	case KLWM2M_TYPE_INTEGER:
+	case KLWM2M_TYPE_TIME:
+		*w = (uint64_t)v->i;
+		return 0;
+	case KLWM2M_TYPE_UNSIGNED:
+		*w = v->u;
+		return 0;
+	case KLWM2M_TYPE_FLOAT:
+		memcpy(w, &v->f, sizeof(*w));
+		return 0;
+	case KLWM2M_TYPE_BOOLEAN:
+		*w = !!v->b;
+		return 0;
+	case KLWM2M_TYPE_OBJLNK:
+		*w = (uint32_t)v->objlnk.oid << 16 | v->objlnk.iid;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 static int put_data(struct nl_msg *msg, const struct klwm2m_value *v)
 {
 	uint64_t u;
@@ -60,10 +85,8 @@ static int put_data(struct nl_msg *msg, const struct klwm2m_value *v)
 	case KLWM2M_TYPE_INTEGER:
 	case KLWM2M_TYPE_TIME:
 	case KLWM2M_TYPE_UNSIGNED:
-		u = v->type == KLWM2M_TYPE_UNSIGNED ? v->u : (uint64_t)v->i;
-		return nla_put(msg, KLWM2M_A_VALUE_DATA, sizeof(u), &u) ? -EMSGSIZE : 0;
 	case KLWM2M_TYPE_FLOAT:
-		memcpy(&u, &v->f, sizeof(u));
+		scalar_word(v, &u);
 		return nla_put(msg, KLWM2M_A_VALUE_DATA, sizeof(u), &u) ? -EMSGSIZE : 0;
 	case KLWM2M_TYPE_BOOLEAN:
 		b = !!v->b;
@@ -229,13 +252,62 @@ static int check_path(struct klwm2m *k, const struct klwm2m_path *p)
 	return -EINVAL;
 }
 
+/* Records one KLWM2M_A_SET_SCALARS attribute holds (its length is 16 bits). */
+#define SCALARS_PER_ATTR ((UINT16_MAX - NLA_HDRLEN) / sizeof(struct klwm2m_scalar))
+
+/* Only scalar writes: the compact form, an array of records (see the uapi header). */
+static int all_scalars(const struct entry *e, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (e[i].del || is_bytes(e[i].v.type))
+			return 0;
+	return 1;
+}
+
+/* Fills the records; @offs[i]: where entry i's record starts in the message. */
+static int put_scalars(struct nl_msg *msg, const struct entry *e, unsigned int n, size_t *offs)
+{
+	unsigned int i = 0;
+
+	while (i < n) {
+		unsigned int cnt = n - i < SCALARS_PER_ATTR ? n - i : SCALARS_PER_ATTR;
+		struct nlattr *a = nla_reserve(msg, KLWM2M_A_SET_SCALARS,
+					       (int)(cnt * sizeof(struct klwm2m_scalar)));
+		char *p;
+
+		if (!a)
+			return -EMSGSIZE;
+		p = nla_data(a);
+		for (unsigned int j = 0; j < cnt; j++, i++) {
+			const struct klwm2m_path *path = &e[i].path;
+			struct klwm2m_scalar sc = {
+				.oid = path->oid, .iid = path->iid, .rid = path->rid,
+				.riid = path->depth == 4 ? path->riid : KLWM2M_ID_NONE,
+				.type = e[i].v.type,
+			};
+
+			uint64_t w;
+
+			if (scalar_word(&e[i].v, &w))
+				return -EINVAL;
+			sc.value = w;
+			offs[i] = (size_t)(p - (char *)nlmsg_hdr(msg));
+			memcpy(p, &sc, sizeof(sc));
+			p += sizeof(sc);
+		}
+	}
+	offs[n] = nlmsg_hdr(msg)->nlmsg_len;
+	return 0;
+}
+
 /* One SET request for @e[0..@n), and the entry the kernel blamed in *@bad. */
 static int commit(struct klwm2m *k, const struct entry *e, unsigned int n, int has_server,
 		  uint16_t server, int *bad)
 {
 	size_t *offs, size = 256 + (size_t)n * 96, b;
+	int scalars = all_scalars(e, n);
 	struct nl_msg *msg;
-	unsigned int i;
+	unsigned int i = 0;
 	int err = -EMSGSIZE;
 
 	*bad = -1;
@@ -243,6 +315,9 @@ static int commit(struct klwm2m *k, const struct entry *e, unsigned int n, int h
 		klwm2m_set_err(k, "an empty batch");
 		return -EINVAL;
 	}
+	if (scalars)
+		size = 256 + (size_t)n * sizeof(struct klwm2m_scalar) +
+		       (n / SCALARS_PER_ATTR + 1) * NLA_HDRLEN;
 	for (i = 0; i < n; i++) {
 		b = e[i].del || !is_bytes(e[i].v.type) ? 0 : e[i].v.bytes.len;
 		size += b + 8;
@@ -255,6 +330,14 @@ static int commit(struct klwm2m *k, const struct entry *e, unsigned int n, int h
 	}
 	if (has_server && nla_put_u16(msg, KLWM2M_A_SET_SERVER, server))
 		goto fail;
+	if (scalars) {
+		err = put_scalars(msg, e, n, offs);
+		if (err) {
+			i = 0;
+			goto fail;
+		}
+		goto send;
+	}
 	for (i = 0; i < n; i++) {
 		struct nlattr *nest;
 
@@ -276,7 +359,7 @@ static int commit(struct klwm2m *k, const struct entry *e, unsigned int n, int h
 		}
 	}
 	offs[n] = nlmsg_hdr(msg)->nlmsg_len;
-
+send:
 	err = klwm2m_transact(k, msg, KLWM2M_A_SET_MAX, NULL, NULL);
 	for (i = 0; err && k->erroff >= 0 && i < n; i++)
 		if ((size_t)k->erroff >= offs[i] && (size_t)k->erroff < offs[i + 1])

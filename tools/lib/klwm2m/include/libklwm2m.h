@@ -359,7 +359,9 @@ int klwm2m_set_opaque(struct klwm2m *k, const struct klwm2m_path *path, const vo
 /*
  * A batch: values (and deletions) written together by klwm2m_batch_commit()
  * in one SET request, atomically: all land or none does, and listeners see
- * one event.
+ * one event. A batch of scalar writes only (no strings, opaques, core links
+ * or deletions) travels in the compact form, 24 bytes per value (struct
+ * klwm2m_scalar), which the kernel applies several times faster.
  */
 struct klwm2m_batch;
 
