@@ -173,6 +173,139 @@
  *	attribute that applies (RANGE_* and LEN_* only when defined).
  *	Errors: -ENOENT.
  *
+ * Notification engine: attributes and observations
+ * ------------------------------------------------
+ * LwM2M notification attributes (OMA LwM2M 1.1 / 1.2, Write-Attributes) are
+ * kept per LwM2M server (short server ID) and per path, at any level: object,
+ * instance, resource, resource instance. An observation's effective attributes
+ * are, one by one, the nearest set on its path or above it (resource instance,
+ * then resource, instance, object); where none is set, pmin and pmax come
+ * from the server's defaults (KLWM2M_CMD_SERVER_SET).
+ *
+ * KLWM2M_CMD_ATTR_SET: do, admin (the agent applies a server's
+ *	Write-Attributes; klwm2mctl attr). Attribute set "attr":
+ *	  KLWM2M_A_ATTR_SERVER:	NLA_U16, 1..65534, required
+ *	  KLWM2M_A_ATTR_PATH:	NLA_NESTED, set "path", OBJ required, then INST,
+ *				RES, RINST as deep as the level; the object
+ *				must be defined (the rest need not exist)
+ *	  KLWM2M_A_ATTR_PMIN, _PMAX, _EPMIN, _EPMAX: NLA_U32, seconds
+ *	  KLWM2M_A_ATTR_GT, _LT, _ST: NLA_U64, an IEEE 754 double's bits (st >= 0)
+ *	  KLWM2M_A_ATTR_EDGE:	NLA_U8, 0 (falling) or 1 (rising)
+ *	  KLWM2M_A_ATTR_CON:	NLA_U8, 0 or 1: notifications confirmable
+ *	  KLWM2M_A_ATTR_HQMAX:	NLA_U32, historical queue length (carried)
+ *	  KLWM2M_A_ATTR_CLEAR:	NLA_U32, KLWM2M_ATTR_F_* of attributes to remove
+ *	Attributes given are set, those in CLEAR removed, the others kept (a
+ *	Write-Attributes updates). The result must hold, else nothing changes
+ *	(-EINVAL with a message): gt, lt, st only at a resource or resource
+ *	instance of a numeric type (INTEGER, UNSIGNED, FLOAT, TIME); edge only on
+ *	a BOOLEAN one; lt < gt; lt + 2 * st < gt when all three are set; no NaN.
+ *	pmax < pmin (and epmax < epmin) is kept but pmax (epmax) is then ignored.
+ *	Live observations use the new attributes at once.
+ *
+ * KLWM2M_CMD_ATTR_GET: do and dump, read permission on the object.
+ *	Request: KLWM2M_A_ATTR_SERVER and KLWM2M_A_ATTR_PATH (do: the path; dump:
+ *	a prefix, optional). Reply (KLWM2M_CMD_ATTR_GET), one per path holding
+ *	attributes in a dump, in path order: _SERVER, _PATH and each attribute
+ *	set at exactly that path (what Discover shows). A do at a path holding
+ *	none replies with _SERVER and _PATH only.
+ *
+ * KLWM2M_CMD_SERVER_SET: do, admin. Attribute set "server":
+ *	  KLWM2M_A_SERVER_ID:	NLA_U16, 1..65534, required
+ *	  KLWM2M_A_SERVER_PMIN, _PMAX: NLA_U32, the Server object's Default
+ *				Minimum / Maximum Period (/1/x/2, /1/x/3);
+ *				absent: none
+ *	Replaces the server's defaults.
+ *
+ * KLWM2M_CMD_OBS_CREATE: do, read permission on the object. Set "obs":
+ *	  KLWM2M_A_OBS_SERVER:	NLA_U16, 1..65534, optional: whose attributes
+ *				apply (none: any change notifies, at once)
+ *	  KLWM2M_A_OBS_PATH:	NLA_NESTED, set "path", any level; it must exist
+ *	  KLWM2M_A_OBS_FLAGS:	NLA_U32, KLWM2M_OBS_F_*, optional
+ *	Reply (KLWM2M_CMD_OBS_CREATE): KLWM2M_A_OBS_ID (NLA_U32, never 0).
+ *	The observation belongs to the requesting socket: notifications go to
+ *	it alone, and it ends when the socket closes (or the namespace goes).
+ *	Errors: -ENOENT, -EPERM, -ENOSPC (module parameter max_observations).
+ *
+ * KLWM2M_CMD_OBS_CANCEL: do, the observation's socket. KLWM2M_A_OBS_ID.
+ *
+ * KLWM2M_CMD_OBS_GET: dump, the requesting socket's observations (an admin's
+ *	dump lists every socket's): _ID, _SERVER (when given), _PATH, _FLAGS,
+ *	_SEQ (the last notification's sequence number), _PORTID.
+ *
+ * KLWM2M_CMD_OBS_RESYNC: do, no attributes. For a socket that lost messages
+ *	(recv() failed with ENOBUFS): each of its observations gets a
+ *	notification with the current state (reason RESYNC).
+ *
+ * KLWM2M_CMD_NOTIFY: notification only, unicast to the observation's socket.
+ *	Attribute set "notify":
+ *	  KLWM2M_A_NOTIFY_OBS:	NLA_U32, the observation ID
+ *	  KLWM2M_A_NOTIFY_SEQ:	NLA_U32, 1, 2, ... per observation
+ *	  KLWM2M_A_NOTIFY_TIME:	NLA_U64, when it was built: nanoseconds since the
+ *				epoch (CLOCK_REALTIME)
+ *	  KLWM2M_A_NOTIFY_REASON: NLA_U8, enum klwm2m_notify_reason
+ *	  KLWM2M_A_NOTIFY_CON:	NLA_FLAG, the effective con attribute is 1
+ *	  KLWM2M_A_NOTIFY_VALUE: NLA_NESTED, set "value" (PATH, TYPE, DATA as a
+ *				GET reply), once per current value under the
+ *				observed path that the resource's definition
+ *				lets a server read (KLWM2M_OP_READ), in path
+ *				order; secrets only when the observer was an
+ *				admin. None with reason GONE.
+ *	At most one notification per observation waits in the socket: when a
+ *	new one is due before the socket read the last, the waiting one is
+ *	replaced by one with the latest state (sequence numbers then skip). A
+ *	notification that does not fit the socket's buffer is lost and the
+ *	socket reports ENOBUFS: use KLWM2M_CMD_OBS_RESYNC. After GONE (the
+ *	observed object or instance was removed) the observation is over.
+ *
+ * When a notification is due (LwM2M 1.1 section 5.1.2, 6.4): an observation
+ * is evaluated once per committed batch that changed something under its path
+ * (and at creation, deletion of an instance). Without gt, lt, st or edge any
+ * change is a reason; with them (resources only), a value that crossed gt or
+ * lt in either direction since the last evaluation, moved by st or more from
+ * the last notified value, or made the chosen boolean edge. A NaN crosses
+ * nothing. pmin holds a due notification until pmin seconds passed since the
+ * last one, then sends the state of that moment, once; pmax sends one when
+ * pmax seconds passed without any; epmin ignores changes until epmin seconds
+ * after the last evaluation, then evaluates; epmax evaluates when epmax
+ * seconds passed without an evaluation, first asking the owning app (if any)
+ * for a fresh value (KLWM2M_CMD_SAMPLE).
+ *
+ * Executes and server writes reach apps
+ * -------------------------------------
+ * KLWM2M_CMD_OWN / KLWM2M_CMD_DISOWN: do, write permission on the object.
+ *	Attribute set "own": KLWM2M_A_OWN_OBJ (NLA_U16, required),
+ *	KLWM2M_A_OWN_INST (NLA_U16, optional: one instance). The requesting
+ *	socket becomes the owner: it receives executes on the object (an
+ *	instance's owner before the object's), the writes servers make to it
+ *	(KLWM2M_CMD_EVENT, unicast, with KLWM2M_A_EVENT_SERVER) and SAMPLE
+ *	requests. A claim ends with DISOWN or when the socket closes.
+ *	Errors: -EBUSY (another socket owns it), -ENOENT.
+ *
+ * KLWM2M_CMD_EXEC: do, admin (the agent). Attribute set "exec":
+ *	  KLWM2M_A_EXEC_PATH:	NLA_NESTED, a resource with KLWM2M_OP_EXECUTE
+ *	  KLWM2M_A_EXEC_ARGS:	NLA_BINARY, optional, the Execute arguments
+ *				(at most 1024 bytes)
+ *	  KLWM2M_A_EXEC_SERVER:	NLA_U16, optional, the requesting server
+ *	Reply (KLWM2M_CMD_EXEC): KLWM2M_A_EXEC_ID (NLA_U32). Exactly one
+ *	KLWM2M_CMD_EXEC_RESULT follows, unicast: the owner's status, or
+ *	-ETIMEDOUT after the module parameter exec_timeout_ms (default 2000),
+ *	or -EPIPE when the owner's socket closed first. No owner: the request
+ *	fails with -ESRCH and no result follows.
+ *
+ * KLWM2M_CMD_EXEC_REQUEST: notification only, unicast to the owner:
+ *	_ID, _PATH, _ARGS (when given), _SERVER (when given).
+ *
+ * KLWM2M_CMD_EXEC_DONE: do, the owner that received the request:
+ *	KLWM2M_A_EXEC_ID and KLWM2M_A_EXEC_STATUS (NLA_S32: 0 or
+ *	-errno). Errors: -ENOENT (unknown, already completed or timed out).
+ *
+ * KLWM2M_CMD_EXEC_RESULT: notification only, unicast to the requester:
+ *	_ID, _STATUS.
+ *
+ * KLWM2M_CMD_SAMPLE: notification only, unicast to the owner of a path an
+ *	observation with epmax evaluates: attribute set "event" with one
+ *	KLWM2M_A_EVENT_PATH; the owner should write a fresh value.
+ *
  * Events
  * ------
  * Multicast group KLWM2M_MCGRP_EVENTS ("events"), per network namespace,
@@ -303,6 +436,21 @@ enum klwm2m_cmd {
 	KLWM2M_CMD_GET,
 	KLWM2M_CMD_OBJ_GET,
 	KLWM2M_CMD_EVENT,		/* notification only */
+	KLWM2M_CMD_ATTR_SET,
+	KLWM2M_CMD_ATTR_GET,
+	KLWM2M_CMD_SERVER_SET,
+	KLWM2M_CMD_OBS_CREATE,
+	KLWM2M_CMD_OBS_CANCEL,
+	KLWM2M_CMD_OBS_GET,
+	KLWM2M_CMD_OBS_RESYNC,
+	KLWM2M_CMD_NOTIFY,		/* notification only */
+	KLWM2M_CMD_OWN,
+	KLWM2M_CMD_DISOWN,
+	KLWM2M_CMD_EXEC,
+	KLWM2M_CMD_EXEC_REQUEST,	/* notification only */
+	KLWM2M_CMD_EXEC_DONE,
+	KLWM2M_CMD_EXEC_RESULT,		/* notification only */
+	KLWM2M_CMD_SAMPLE,		/* notification only */
 
 	__KLWM2M_CMD_MAX
 };
@@ -433,5 +581,122 @@ enum klwm2m_event_attr {
 };
 
 #define KLWM2M_A_EVENT_MAX (__KLWM2M_A_EVENT_MAX - 1)
+
+/* KLWM2M_A_ATTR_CLEAR: one bit per attribute. */
+#define KLWM2M_ATTR_F_PMIN	_BITUL(0)
+#define KLWM2M_ATTR_F_PMAX	_BITUL(1)
+#define KLWM2M_ATTR_F_GT	_BITUL(2)
+#define KLWM2M_ATTR_F_LT	_BITUL(3)
+#define KLWM2M_ATTR_F_ST	_BITUL(4)
+#define KLWM2M_ATTR_F_EPMIN	_BITUL(5)
+#define KLWM2M_ATTR_F_EPMAX	_BITUL(6)
+#define KLWM2M_ATTR_F_EDGE	_BITUL(7)
+#define KLWM2M_ATTR_F_CON	_BITUL(8)
+#define KLWM2M_ATTR_F_HQMAX	_BITUL(9)
+#define KLWM2M_ATTR_F_ALL	(_BITUL(10) - 1)
+
+enum klwm2m_attr_attr {
+	KLWM2M_A_ATTR_UNSPEC,
+	KLWM2M_A_ATTR_PAD,
+	KLWM2M_A_ATTR_SERVER,
+	KLWM2M_A_ATTR_PATH,
+	KLWM2M_A_ATTR_PMIN,
+	KLWM2M_A_ATTR_PMAX,
+	KLWM2M_A_ATTR_GT,
+	KLWM2M_A_ATTR_LT,
+	KLWM2M_A_ATTR_ST,
+	KLWM2M_A_ATTR_EPMIN,
+	KLWM2M_A_ATTR_EPMAX,
+	KLWM2M_A_ATTR_EDGE,
+	KLWM2M_A_ATTR_CON,
+	KLWM2M_A_ATTR_HQMAX,
+	KLWM2M_A_ATTR_CLEAR,
+
+	__KLWM2M_A_ATTR_MAX
+};
+
+#define KLWM2M_A_ATTR_MAX (__KLWM2M_A_ATTR_MAX - 1)
+
+enum klwm2m_server_attr {
+	KLWM2M_A_SERVER_UNSPEC,
+	KLWM2M_A_SERVER_ID,
+	KLWM2M_A_SERVER_PMIN,
+	KLWM2M_A_SERVER_PMAX,
+
+	__KLWM2M_A_SERVER_MAX
+};
+
+#define KLWM2M_A_SERVER_MAX (__KLWM2M_A_SERVER_MAX - 1)
+
+/* KLWM2M_A_OBS_FLAGS */
+#define KLWM2M_OBS_F_INITIAL	_BITUL(0)	/* notify the current state at once */
+#define KLWM2M_OBS_F_ALL	KLWM2M_OBS_F_INITIAL
+
+enum klwm2m_obs_attr {
+	KLWM2M_A_OBS_UNSPEC,
+	KLWM2M_A_OBS_ID,
+	KLWM2M_A_OBS_SERVER,
+	KLWM2M_A_OBS_PATH,
+	KLWM2M_A_OBS_FLAGS,
+	KLWM2M_A_OBS_SEQ,		/* reply only */
+	KLWM2M_A_OBS_PORTID,		/* reply only */
+
+	__KLWM2M_A_OBS_MAX
+};
+
+#define KLWM2M_A_OBS_MAX (__KLWM2M_A_OBS_MAX - 1)
+
+enum klwm2m_notify_reason {
+	KLWM2M_NOTIFY_UNSPEC,
+	KLWM2M_NOTIFY_CHANGE,		/* the attributes' criteria were met */
+	KLWM2M_NOTIFY_PMAX,		/* pmax passed without a notification */
+	KLWM2M_NOTIFY_INITIAL,		/* KLWM2M_OBS_F_INITIAL */
+	KLWM2M_NOTIFY_RESYNC,		/* KLWM2M_CMD_OBS_RESYNC */
+	KLWM2M_NOTIFY_GONE,		/* the observed path was removed: the end */
+
+	__KLWM2M_NOTIFY_MAX
+};
+
+#define KLWM2M_NOTIFY_MAX (__KLWM2M_NOTIFY_MAX - 1)
+
+enum klwm2m_notify_attr {
+	KLWM2M_A_NOTIFY_UNSPEC,
+	KLWM2M_A_NOTIFY_PAD,
+	KLWM2M_A_NOTIFY_OBS,
+	KLWM2M_A_NOTIFY_SEQ,
+	KLWM2M_A_NOTIFY_TIME,
+	KLWM2M_A_NOTIFY_REASON,
+	KLWM2M_A_NOTIFY_CON,
+	KLWM2M_A_NOTIFY_VALUE,
+
+	__KLWM2M_A_NOTIFY_MAX
+};
+
+#define KLWM2M_A_NOTIFY_MAX (__KLWM2M_A_NOTIFY_MAX - 1)
+
+enum klwm2m_own_attr {
+	KLWM2M_A_OWN_UNSPEC,
+	KLWM2M_A_OWN_OBJ,
+	KLWM2M_A_OWN_INST,
+
+	__KLWM2M_A_OWN_MAX
+};
+
+#define KLWM2M_A_OWN_MAX (__KLWM2M_A_OWN_MAX - 1)
+
+#define KLWM2M_EXEC_ARGS_MAX	1024
+
+enum klwm2m_exec_attr {
+	KLWM2M_A_EXEC_UNSPEC,
+	KLWM2M_A_EXEC_ID,
+	KLWM2M_A_EXEC_PATH,
+	KLWM2M_A_EXEC_ARGS,
+	KLWM2M_A_EXEC_SERVER,
+	KLWM2M_A_EXEC_STATUS,
+
+	__KLWM2M_A_EXEC_MAX
+};
+
+#define KLWM2M_A_EXEC_MAX (__KLWM2M_A_EXEC_MAX - 1)
 
 #endif /* _UAPI_LINUX_KLWM2M_H */
