@@ -511,9 +511,11 @@ static int parse_record(struct genl_info *info, const void *rec, struct klwm2m_s
 {
 	struct klwm2m_scalar sc;
 
+	BUILD_BUG_ON(sizeof(sc) != 24 || sizeof(sc.reserved) != 7);
 	/* Attribute data is only 4-byte aligned. */
 	memcpy(&sc, rec, sizeof(sc));
-	if (memchr_inv(sc.reserved, 0, sizeof(sc.reserved)))
+	if (sc.reserved[0] | sc.reserved[1] | sc.reserved[2] | sc.reserved[3] |
+	    sc.reserved[4] | sc.reserved[5] | sc.reserved[6])
 		return bad_record(info, rec, "a record's reserved bytes must be zero");
 	if (sc.oid > KLWM2M_ID_MAX || sc.iid > KLWM2M_ID_MAX || sc.rid > KLWM2M_ID_MAX)
 		return bad_record(info, rec, "IDs go up to 65534");

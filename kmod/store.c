@@ -129,7 +129,7 @@ struct klwm2m_value *klwm2m_value_new(u8 type, const void *data, u32 len, gfp_t 
 
 /**
  * klwm2m_value_scalar() - fill a caller-held value from a struct klwm2m_scalar's fields
- * @v: the value; zeroed here
+ * @v: the value; every field a scalar uses is set here
  * @type: enum klwm2m_type, a scalar type
  * @x: the record's 64-bit value
  *
@@ -138,7 +138,10 @@ struct klwm2m_value *klwm2m_value_new(u8 type, const void *data, u32 len, gfp_t 
  */
 int klwm2m_value_scalar(struct klwm2m_value *v, u8 type, u64 x)
 {
-	memset(v, 0, sizeof(*v));
+	/* Not the rcu head: a caller-held value is never freed through RCU. */
+	v->len = 0;
+	v->secret = false;
+	v->u = 0;
 	v->type = type;
 	switch (type) {
 	case KLWM2M_TYPE_BOOLEAN:
@@ -818,11 +821,26 @@ struct target {
 	bool file;			/* this batch made the value's sysfs file */
 };
 
-/* The object and instance the previous entry resolved (batches run along instances). */
+/*
+ * The object, instance and resource the previous entry resolved: batches run
+ * along an instance's resources, so the next resource is most often the
+ * next definition.
+ */
 struct resolved {
 	struct klwm2m_obj *obj;
 	struct klwm2m_inst *inst;
+	const struct klwm2m_resdef *rd;
 };
+
+static const struct klwm2m_resdef *resdef_near(const struct klwm2m_objdef *def,
+					       const struct klwm2m_resdef *last, u16 rid)
+{
+	if (last && last->id == rid)
+		return last;
+	if (last && last + 1 < def->res + def->nres && last[1].id == rid)
+		return last + 1;
+	return klwm2m_resdef_find(def, rid);
+}
 
 static int resolve(struct klwm2m_store *st, const struct klwm2m_set *op, unsigned int flags,
 		   struct target *t, struct resolved *last, struct netlink_ext_ack *extack)
@@ -838,6 +856,7 @@ static int resolve(struct klwm2m_store *st, const struct klwm2m_set *op, unsigne
 	if (!obj || obj->def.id != p->oid) {
 		last->inst = NULL;
 		last->obj = NULL;
+		last->rd = NULL;
 		obj = xa_load(&st->objs, p->oid);
 		if (!obj) {
 			NL_SET_ERR_MSG(extack, "no such object");
@@ -859,11 +878,12 @@ static int resolve(struct klwm2m_store *st, const struct klwm2m_set *op, unsigne
 		}
 		last->inst = t->inst;
 	}
-	t->rd = klwm2m_resdef_find(&obj->def, p->rid);
+	t->rd = resdef_near(&obj->def, last->rd, p->rid);
 	if (!t->rd) {
 		NL_SET_ERR_MSG(extack, "the object defines no such resource");
 		return -ENOENT;
 	}
+	last->rd = t->rd;
 	if (t->rd->type == KLWM2M_TYPE_NONE) {
 		NL_SET_ERR_MSG(extack, "an executable resource holds no value");
 		return -EINVAL;
@@ -985,10 +1005,11 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 		idx = idx_small;
 		memset(t, 0, n * sizeof(*t));
 	} else {
-		t = kvcalloc(n, sizeof(*t), GFP_KERNEL);
-		idx = kvcalloc(n, sizeof(*idx), GFP_KERNEL);
+		/* One allocation: the targets, then the indices. */
+		t = kvcalloc(n, sizeof(*t) + sizeof(*idx), GFP_KERNEL);
+		idx = t ? (u32 *)(t + n) : NULL;
 	}
-	if (!t || !idx) {
+	if (!t) {
 		err = -ENOMEM;
 		goto out_free;
 	}
@@ -1165,10 +1186,8 @@ out_undo:
 	}
 	mutex_unlock(&st->lock);
 out_free:
-	if (t != t_small) {
-		kvfree(idx);
+	if (t != t_small)
 		kvfree(t);
-	}
 	return err;
 }
 

@@ -322,7 +322,7 @@ static int commit(struct klwm2m *k, const struct entry *e, unsigned int n, int h
 		b = e[i].del || !is_bytes(e[i].v.type) ? 0 : e[i].v.bytes.len;
 		size += b + 8;
 	}
-	offs = calloc(n + 1, sizeof(*offs));
+	offs = malloc((n + 1) * sizeof(*offs));
 	msg = offs ? klwm2m_new_request(k, KLWM2M_CMD_SET, 0, size) : NULL;
 	if (!msg) {
 		free(offs);
@@ -468,7 +468,7 @@ KLWM2M_API int klwm2m_batch_new(struct klwm2m *k, struct klwm2m_batch **out)
 static struct entry *batch_push(struct klwm2m_batch *b)
 {
 	if (b->n == b->cap) {
-		unsigned int cap = b->cap ? 2 * b->cap : 16;
+		unsigned int cap = b->cap ? 2 * b->cap : 64;
 		struct entry *e = reallocarray(b->e, cap, sizeof(*e));
 
 		if (!e)
@@ -476,7 +476,7 @@ static struct entry *batch_push(struct klwm2m_batch *b)
 		b->e = e;
 		b->cap = cap;
 	}
-	memset(&b->e[b->n], 0, sizeof(b->e[b->n]));
+	/* Uninitialised: the callers set every field. */
 	return &b->e[b->n];
 }
 
@@ -493,6 +493,7 @@ KLWM2M_API int klwm2m_batch_add(struct klwm2m_batch *b, const struct klwm2m_path
 	if (!e)
 		return -ENOMEM;
 	e->path = *path;
+	e->del = 0;
 	if (is_bytes(v->type)) {
 		err = klwm2m_value_set_bytes(&e->v, v->type, v->bytes.ptr, v->bytes.len);
 		if (err)
@@ -515,6 +516,7 @@ KLWM2M_API int klwm2m_batch_delete(struct klwm2m_batch *b, const struct klwm2m_p
 		return -ENOMEM;
 	e->path = *path;
 	e->del = 1;
+	memset(&e->v, 0, sizeof(e->v));
 	b->n++;
 	return 0;
 }
