@@ -11,6 +11,7 @@
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 
+#include "observe.h"
 #include "store.h"
 
 #define KLWM2M_VERSION "0.1.0"
@@ -19,6 +20,7 @@
 struct klwm2m_limits {
 	u32 max_value_size;
 	u64 store_budget;
+	u32 max_observations;	/* per namespace; attribute sets too */
 };
 
 extern struct klwm2m_limits klwm2m_limits;
@@ -28,6 +30,7 @@ int klwm2m_limits_check(const struct klwm2m_limits *lim, const char **why);
 /* Per network namespace state. */
 struct klwm2m_net {
 	struct klwm2m_store store;
+	struct klwm2m_engine eng;
 };
 
 struct klwm2m_net *klwm2m_pernet(const struct net *net);
@@ -60,6 +63,9 @@ int klwm2m_nl_obj_get_start(struct netlink_callback *cb);
 int klwm2m_nl_obj_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
 int klwm2m_put_path(struct sk_buff *msg, int type, const struct klwm2m_path *p);
+int klwm2m_put_value(struct sk_buff *msg, const struct klwm2m_value *v);
+int klwm2m_check_path(struct klwm2m_store *st, const struct klwm2m_path *p, bool admin,
+		      struct netlink_ext_ack *extack);
 void klwm2m_event_path(struct net *net, u32 portid, u8 kind, const struct klwm2m_path *p);
 void klwm2m_event_batch(struct net *net, u32 portid, int server,
 			const struct klwm2m_set *ops, unsigned int n);

@@ -26,6 +26,11 @@ module_param(store_budget, ullong, 0444);
 MODULE_PARM_DESC(store_budget,
 		 "Memory one network namespace's store may use, in bytes (default 16 MiB, at most 4 GiB)");
 
+static unsigned int max_observations = 65536;
+module_param(max_observations, uint, 0444);
+MODULE_PARM_DESC(max_observations,
+		 "Observations one network namespace may hold, and as many attribute sets (default 65536)");
+
 struct klwm2m_limits klwm2m_limits;
 
 /**
@@ -67,15 +72,23 @@ static int __net_init klwm2m_net_init(struct net *net)
 {
 	struct klwm2m_net *kn = klwm2m_pernet(net);
 
+	int err;
+
 	klwm2m_store_init(&kn->store, &klwm2m_limits);
 	kn->store.sysfs = net_eq(net, &init_net);
-	return klwm2m_sysfs_store_add(&kn->store);
+	err = klwm2m_sysfs_store_add(&kn->store);
+	if (err)
+		return err;
+	klwm2m_engine_init(&kn->eng, net, &kn->store);
+	return 0;
 }
 
 static void __net_exit klwm2m_net_exit(struct net *net)
 {
 	struct klwm2m_net *kn = klwm2m_pernet(net);
 
+	/* Observations first: they hold sockets and timers, and read the store. */
+	klwm2m_engine_destroy(&kn->eng);
 	klwm2m_store_destroy(&kn->store);
 }
 
@@ -93,6 +106,7 @@ static int __init klwm2m_init(void)
 
 	klwm2m_limits.max_value_size = max_value_size;
 	klwm2m_limits.store_budget = store_budget;
+	klwm2m_limits.max_observations = max_observations;
 	err = klwm2m_limits_check(&klwm2m_limits, &why);
 	if (err) {
 		pr_err("refusing to load: %s\n", why);

@@ -134,6 +134,54 @@ static const struct genl_ops klwm2m_genl_ops[] = {
 		.policy = klwm2m_obj_policy,
 		.maxattr = KLWM2M_A_OBJ_MAX,
 	},
+	{
+		.cmd = KLWM2M_CMD_ATTR_SET,
+		.doit = klwm2m_nl_attr_set_doit,
+		.policy = klwm2m_attr_policy,
+		.maxattr = KLWM2M_A_ATTR_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		/* Read permission on the object: checked by the handlers. */
+		.cmd = KLWM2M_CMD_ATTR_GET,
+		.doit = klwm2m_nl_attr_get_doit,
+		.start = klwm2m_nl_attr_get_start,
+		.dumpit = klwm2m_nl_attr_get_dumpit,
+		.policy = klwm2m_attr_policy,
+		.maxattr = KLWM2M_A_ATTR_MAX,
+	},
+	{
+		.cmd = KLWM2M_CMD_SERVER_SET,
+		.doit = klwm2m_nl_server_set_doit,
+		.policy = klwm2m_server_policy,
+		.maxattr = KLWM2M_A_SERVER_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KLWM2M_CMD_OBS_CREATE,
+		.doit = klwm2m_nl_obs_create_doit,
+		.policy = klwm2m_obs_policy,
+		.maxattr = KLWM2M_A_OBS_MAX,
+	},
+	{
+		.cmd = KLWM2M_CMD_OBS_CANCEL,
+		.doit = klwm2m_nl_obs_cancel_doit,
+		.policy = klwm2m_obs_policy,
+		.maxattr = KLWM2M_A_OBS_MAX,
+	},
+	{
+		.cmd = KLWM2M_CMD_OBS_GET,
+		.start = klwm2m_nl_obs_get_start,
+		.dumpit = klwm2m_nl_obs_get_dumpit,
+		.policy = klwm2m_obs_policy,
+		.maxattr = KLWM2M_A_OBS_MAX,
+	},
+	{
+		.cmd = KLWM2M_CMD_OBS_RESYNC,
+		.doit = klwm2m_nl_obs_resync_doit,
+		.policy = klwm2m_obs_policy,
+		.maxattr = KLWM2M_A_OBS_MAX,
+	},
 };
 
 static const struct genl_multicast_group klwm2m_mcgrps[] = {

@@ -616,7 +616,7 @@ out:
 }
 
 /* Scalars load once (READ_ONCE): a single resource's is rewritten in place. */
-static int put_value(struct sk_buff *msg, const struct klwm2m_value *v)
+int klwm2m_put_value(struct sk_buff *msg, const struct klwm2m_value *v)
 {
 	u64 word;
 	u32 link;
@@ -640,8 +640,8 @@ static int put_value(struct sk_buff *msg, const struct klwm2m_value *v)
 }
 
 /* Does the named prefix exist, and may the caller read it? Under RCU. */
-static int check_prefix(struct klwm2m_store *st, const struct klwm2m_path *p, bool admin,
-			struct netlink_ext_ack *extack)
+int klwm2m_check_path(struct klwm2m_store *st, const struct klwm2m_path *p, bool admin,
+		      struct netlink_ext_ack *extack)
 {
 	const struct klwm2m_resdef *rd;
 	struct klwm2m_inst *inst;
@@ -745,7 +745,7 @@ int klwm2m_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 			err = -EISDIR;
 		} else if (!v) {
 			/* Name the missing level; else the resource is unset. */
-			err = check_prefix(st, &p, true, info->extack);
+			err = klwm2m_check_path(st, &p, true, info->extack);
 			if (!err)
 				NL_SET_ERR_MSG(info->extack, "no value at this path");
 			err = err == -EINVAL ? err : -ENOENT;
@@ -756,7 +756,7 @@ int klwm2m_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 			len = v->len;
 			err = -EAGAIN;
 		} else {
-			err = put_value(msg, v);
+			err = klwm2m_put_value(msg, v);
 		}
 		rcu_read_unlock();
 		if (err != -EAGAIN)
@@ -856,7 +856,7 @@ int klwm2m_nl_get_start(struct netlink_callback *cb)
 			return err;
 	}
 	rcu_read_lock();
-	err = check_prefix(st, &d->filter, d->admin, cb->extack);
+	err = klwm2m_check_path(st, &d->filter, d->admin, cb->extack);
 	rcu_read_unlock();
 	if (err)
 		return err;
@@ -901,7 +901,7 @@ static int dump_record(struct sk_buff *skb, struct netlink_callback *cb,
 		err = nla_put_u8(skb, KLWM2M_A_VALUE_TYPE, v->type) ||
 		      nla_put_flag(skb, KLWM2M_A_VALUE_SECRET) ? -EMSGSIZE : 0;
 	else if (!err && v)
-		err = put_value(skb, v);
+		err = klwm2m_put_value(skb, v);
 	if (err) {
 		genlmsg_cancel(skb, hdr);
 		return err;

@@ -472,6 +472,15 @@ static void changed(struct klwm2m_store *st)
 	WRITE_ONCE(st->gen, st->gen + 1 ? st->gen + 1 : 1);
 }
 
+static void tell(struct klwm2m_store *st, enum klwm2m_change what, u16 oid, int iid,
+		 const struct klwm2m_set *ops, unsigned int n)
+{
+	struct klwm2m_path p = { .oid = oid, .iid = iid < 0 ? 0 : iid, .depth = iid < 0 ? 1 : 2 };
+
+	if (st->on_change)
+		st->on_change(st, what, &p, ops, n);
+}
+
 static void count(struct klwm2m_store *st, u32 *field, int delta)
 {
 	lockdep_assert_held(&st->lock);
@@ -643,6 +652,7 @@ int klwm2m_obj_undefine(struct klwm2m_store *st, u16 oid, struct netlink_ext_ack
 		uncharge(st, obj_cost(obj));
 		count(st, &st->nobjs, -1);
 		changed(st);
+		tell(st, KLWM2M_CHANGE_OBJ_UNDEFINED, oid, -1, NULL, 0);
 		kfree_rcu(obj, rcu);
 	}
 	mutex_unlock(&st->lock);
@@ -723,6 +733,7 @@ int klwm2m_inst_create(struct klwm2m_store *st, u16 oid, int iid,
 	count(st, &obj->ninsts, 1);
 	count(st, &st->ninsts, 1);
 	changed(st);
+	tell(st, KLWM2M_CHANGE_INST_CREATED, oid, id, NULL, 0);
 	mutex_unlock(&st->lock);
 	return id;
 
@@ -802,6 +813,7 @@ int klwm2m_inst_delete(struct klwm2m_store *st, u16 oid, u16 iid,
 		uncharge(st, inst_clear(st, inst, &obj->def));
 		count(st, &obj->ninsts, -1);
 		changed(st);
+		tell(st, KLWM2M_CHANGE_INST_DELETED, oid, iid, NULL, 0);
 		kfree_rcu(inst, rcu);
 	}
 	mutex_unlock(&st->lock);
@@ -1160,6 +1172,7 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 		uncharge(st, need - credit);
 	WRITE_ONCE(st->used, st->used + need - freed);
 	changed(st);
+	tell(st, KLWM2M_CHANGE_VALUES, 0, -1, ops, n);
 	mutex_unlock(&st->lock);
 	goto out_free;
 

@@ -101,6 +101,21 @@ struct klwm2m_obj {
 	struct klwm2m_objdef def;	/* names and resources live after this struct */
 };
 
+struct klwm2m_path {
+	u16 oid, iid, rid, riid;
+	u8 depth;		/* 1 object .. 4 resource instance */
+};
+
+/* What a committed change was, for klwm2m_store.on_change. */
+enum klwm2m_change {
+	KLWM2M_CHANGE_VALUES,		/* a batch: @ops, @n */
+	KLWM2M_CHANGE_INST_CREATED,	/* @p: the instance */
+	KLWM2M_CHANGE_INST_DELETED,	/* @p: the instance */
+	KLWM2M_CHANGE_OBJ_UNDEFINED,	/* @p: the object */
+};
+
+struct klwm2m_set;
+
 struct klwm2m_store {
 	struct mutex lock;	/* serialises writers */
 	seqcount_mutex_t seq;	/* bumped around each batch's commit */
@@ -115,11 +130,13 @@ struct klwm2m_store {
 	u32 max_value;
 	u32 gen;		/* bumped by every committed change, for dumps */
 	bool sysfs;		/* the initial namespace's: shown under /sys/kernel/klwm2m */
-};
-
-struct klwm2m_path {
-	u16 oid, iid, rid, riid;
-	u8 depth;		/* 1 object .. 4 resource instance */
+	/*
+	 * Told of each committed change before the lock is dropped (the
+	 * notification engine), or NULL. Must not take the store's lock.
+	 */
+	void (*on_change)(struct klwm2m_store *st, enum klwm2m_change what,
+			  const struct klwm2m_path *p, const struct klwm2m_set *ops,
+			  unsigned int n);
 };
 
 /*

@@ -30,7 +30,7 @@ inject:
 	@rsync -a tests/qemu/inject/ $(BUILD)/inject/
 	$(MAKE) -C $(KTREE) M=$(BUILD)/inject modules
 
-SELFTESTS := info store sysfs
+SELFTESTS := info store sysfs observe
 SELFTEST_BINS := $(SELFTESTS:%=$(BUILD)/selftests/%)
 # The harness compares mixed-sign values in its macros and uses setjmp.
 SELFTEST_CFLAGS = $(CFLAGS) $(WARNFLAGS) -Wno-missing-prototypes -Wno-clobbered -Wno-sign-compare -D_GNU_SOURCE \
@@ -54,7 +54,7 @@ $(BUILD)/selftests/libklwm2m: tests/selftests/libklwm2m.c $(LIBKLWM2M) tools/lib
 	$(CC) $(SELFTEST_CFLAGS) -I$(TOP)/tools/lib/klwm2m/include -o $@ $< \
 		-L$(BUILD) -lklwm2m -Wl,-rpath,$(BUILD)
 
-$(BUILD)/selftests/%: tests/selftests/%.c tests/selftests/genl.c tests/selftests/genl.h uapi/linux/klwm2m.h
+$(BUILD)/selftests/%: tests/selftests/%.c tests/selftests/genl.c tests/selftests/genl.h tests/selftests/temperature.h uapi/linux/klwm2m.h
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -o $@ $< tests/selftests/genl.c
 
@@ -107,9 +107,10 @@ BENCH_SECONDS ?= 1
 BENCH_MAX_INSTANCES ?= 10000
 BENCH_BIN := $(BUILD)/bench/bench
 
-$(BENCH_BIN): tests/bench/bench.c $(BUILD)/libklwm2m.a tools/lib/klwm2m/include/libklwm2m.h uapi/linux/klwm2m.h
+$(BENCH_BIN): tests/bench/bench.c tests/selftests/genl.c tests/selftests/genl.h $(BUILD)/libklwm2m.a tools/lib/klwm2m/include/libklwm2m.h uapi/linux/klwm2m.h
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -Wunused-parameter -Werror -o $@ $< $(BUILD)/libklwm2m.a $(NL_LIBS)
+	$(CC) $(USER_CFLAGS) -Wunused-parameter -Werror -Itests/selftests -o $@ $< tests/selftests/genl.c \
+		$(BUILD)/libklwm2m.a $(NL_LIBS) -lpthread
 
 # BENCH_KERNEL: bench (default), the production-like kernel (kernel.config and
 # bench.config: no KASAN, kmemleak or lockdep) and a module without its KUnit

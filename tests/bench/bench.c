@@ -7,6 +7,11 @@
  *
  *   bench rates [SECONDS]	1. round trips: single set/get, batches of
  *				100, and a baseline AF_UNIX datagram daemon
+ *   bench observe SECONDS	4. notifications (issue 4): latency from a set
+ *				to the observer, against a no-op round trip;
+ *				the cost of a set with 0, 1, 100 and 10,000
+ *				observations elsewhere and on its path; memory
+ *				per observation and per attribute set
  *   bench store SECONDS MAX_INSTANCES LABEL
  *				a store of 100 integer resources per instance
  *				grown to 10, 1000 and 10000 instances (1k, 100k,
@@ -21,7 +26,8 @@
  * on one object it defines (BENCH_OID); "rates" removes it at the end,
  * "store" leaves it for the module's unload to free.
  *
- * Threading: one thread; the baseline daemon is a forked process.
+ * Threading: one thread; the baseline daemon is a forked process; "observe"
+ * receives notifications in a second thread.
  */
 #include <errno.h>
 #include <sched.h>
@@ -36,8 +42,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <pthread.h>
+#include <semaphore.h>
+
 #include <linux/klwm2m.h>
 #include <libklwm2m.h>
+
+#include "genl.h"
 
 /* An object ID the LwM2M registry does not use. */
 #define BENCH_OID	32700
@@ -652,10 +663,243 @@ static int cmd_store(const char *label, unsigned int max_inst)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- 4. notifications */
+
+/*
+ * Observations are made on raw generic netlink sockets (tests/selftests/genl.c):
+ * the latency measured is the kernel's, not a library's.
+ */
+static int family;
+
+static void raw_check(int err, const struct genl_ack *a, const char *what)
+{
+	if (err || a->error)
+		die("%s: %s (%s)", what, strerror(-(err ? err : a->error)), a->msg);
+}
+
+static uint32_t raw_observe(int fd, uint16_t iid, uint16_t rid)
+{
+	struct genl_req r;
+	struct genl_ack a;
+	size_t nest;
+
+	genl_req_init(&r, family, 0, KLWM2M_CMD_OBS_CREATE, KLWM2M_GENL_VERSION);
+	nest = genl_req_nest(&r, KLWM2M_A_OBS_PATH);
+	put_u16(&r, KLWM2M_A_PATH_OBJ, BENCH_OID);
+	put_u16(&r, KLWM2M_A_PATH_INST, iid);
+	put_u16(&r, KLWM2M_A_PATH_RES, rid);
+	genl_req_nest_end(&r, nest);
+	raw_check(genl_exchange(fd, &r, &a), &a, "observe");
+	if (!a.tb[KLWM2M_A_OBS_ID])
+		die("observe: no ID in the reply");
+	return *(uint32_t *)((char *)a.tb[KLWM2M_A_OBS_ID] + NLA_HDRLEN);
+}
+
+static void raw_attr(int fd, uint16_t iid, uint16_t rid)
+{
+	struct genl_req r;
+	struct genl_ack a;
+	size_t nest;
+
+	genl_req_init(&r, family, 0, KLWM2M_CMD_ATTR_SET, KLWM2M_GENL_VERSION);
+	put_u16(&r, KLWM2M_A_ATTR_SERVER, 1);
+	nest = genl_req_nest(&r, KLWM2M_A_ATTR_PATH);
+	put_u16(&r, KLWM2M_A_PATH_OBJ, BENCH_OID);
+	put_u16(&r, KLWM2M_A_PATH_INST, iid);
+	put_u16(&r, KLWM2M_A_PATH_RES, rid);
+	genl_req_nest_end(&r, nest);
+	put_u32(&r, KLWM2M_A_ATTR_PMIN, 1);
+	put_u32(&r, KLWM2M_A_ATTR_PMAX, 60);
+	raw_check(genl_exchange(fd, &r, &a), &a, "write attributes");
+}
+
+static void op_noop(void *arg, unsigned long i)
+{
+	struct genl_req r;
+	struct genl_ack a;
+
+	(void)i;
+	genl_req_init(&r, family, 0, KLWM2M_CMD_INFO, KLWM2M_GENL_VERSION);
+	raw_check(genl_exchange(*(int *)arg, &r, &a), &a, "info");
+}
+
+/* The observer thread: stamps each notification's arrival. */
+struct observer {
+	int fd;
+	sem_t got;
+	double at;
+	volatile int stop;
+};
+
+static void *observer_loop(void *arg)
+{
+	struct observer *o = arg;
+	struct genl_ack a;
+
+	while (!o->stop) {
+		int cmd = genl_recv(o->fd, &a, 200);
+
+		if (cmd == KLWM2M_CMD_NOTIFY) {
+			o->at = now();
+			sem_post(&o->got);
+		} else if (cmd != -ETIMEDOUT) {
+			die("observer: %s", strerror(cmd < 0 ? -cmd : EBADMSG));
+		}
+	}
+	return NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double pct(double *v, size_t n, double p)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return v[(size_t)(p * (n - 1))];
+}
+
+static long slab_bytes(const struct slab_snap *a, const struct slab_snap *b)
+{
+	long bytes = 0;
+
+	for (size_t i = 0; i < b->n; i++) {
+		const struct cache *c = &b->c[i], *o = find_cache(a, c->name);
+
+		if (strcmp(c->name, "kmemleak_object"))
+			bytes += (c->objs - (o ? o->objs : 0)) * object_size(c->name, c->slot);
+	}
+	return bytes;
+}
+
+#define LAT_N		2000
+#define OBS_MANY	10000
+
+static int cmd_observe(void)
+{
+	static double lat_ret[LAT_N], lat_call[LAT_N], rtt[LAT_N];
+	static const unsigned int counts[] = { 0, 1, 100, OBS_MANY };
+	struct klwm2m *k = open_store();
+	double other[4], same[4];
+	struct slab_snap s0, s1, s2;
+	struct observer o = { 0 };
+	int ctl, big = 256 << 20;
+	unsigned int have, i;
+	pthread_t th;
+
+	ctl = genl_open();
+	family = ctl >= 0 ? genl_family(ctl, KLWM2M_GENL_NAME) : -1;
+	if (family < 0)
+		die("cannot reach the klwm2m family");
+	define_object(k);
+	create_instances(k, 0, OBS_MANY + 1);
+	fill(k, 0, 1, 1);
+	printf("== 4. notifications (%u instances of %u resources; %ld CPUs online)\n",
+	       OBS_MANY + 1, BENCH_NRES + 1, sysconf(_SC_NPROCESSORS_ONLN));
+
+	/* Latency: set, then the observer thread's receipt, one at a time. */
+	progress("latency");
+	o.fd = genl_open();
+	if (o.fd < 0 || sem_init(&o.got, 0, 0))
+		die("observer socket");
+	raw_observe(o.fd, 0, 0);
+	if (pthread_create(&th, NULL, observer_loop, &o))
+		die("observer thread");
+	for (i = 0; i < LAT_N; i++) {
+		double t0 = now(), t1;
+		struct timespec ts;
+
+		check(k, klwm2m_set_int(k, RES(0, 0), (int64_t)i + 1000), "set");
+		t1 = now();
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 5;
+		if (sem_timedwait(&o.got, &ts))
+			die("no notification within 5 s of set %u", i);
+		lat_ret[i] = o.at - t1;
+		lat_call[i] = o.at - t0;
+	}
+	o.stop = 1;
+	pthread_join(th, NULL);
+	close(o.fd);
+	for (i = 0; i < LAT_N; i++) {
+		double t0 = now();
+
+		op_noop(&ctl, i);
+		rtt[i] = now() - t0;
+	}
+
+	/* Cost of a set: observations of other instances, then of the same resource. */
+	progress("sets with observations elsewhere");
+	o.fd = genl_open();
+	for (i = 0, have = 0; i < 4; i++) {
+		for (; have < counts[i]; have++)
+			raw_observe(o.fd, have + 1, 0);
+		other[i] = rate(op_set_int, k);
+	}
+	progress("memory of observations");
+	close(o.fd);
+	snapshot(&s0);
+	o.fd = genl_open();
+	for (have = 0; have < OBS_MANY; have++)
+		raw_observe(o.fd, have + 1, 1);
+	snapshot(&s1);
+	close(o.fd);
+	for (have = 0; have < OBS_MANY; have++)
+		raw_attr(ctl, have + 1, 1);
+	snapshot(&s2);
+
+	progress("sets with observations of their resource");
+	o.fd = genl_open();
+	/* The observer never reads: room for one waiting notification each. */
+	if (setsockopt(o.fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)))
+		die("SO_RCVBUFFORCE: %s", strerror(errno));
+	same[0] = other[0];
+	for (i = 1, have = 0; i < 4; i++) {
+		for (; have < counts[i]; have++)
+			raw_observe(o.fd, 0, 0);
+		same[i] = rate(op_set_int, k);
+	}
+	close(o.fd);
+	progress("done");
+
+	printf("  no-op round trip (INFO, raw netlink), the floor:  p50 %7.1f us  p99 %7.1f us\n",
+	       pct(rtt, LAT_N, 0.5) * 1e6, pct(rtt, LAT_N, 0.99) * 1e6);
+	printf("  set returned -> observer received notification:   p50 %7.1f us  p99 %7.1f us\n",
+	       pct(lat_ret, LAT_N, 0.5) * 1e6, pct(lat_ret, LAT_N, 0.99) * 1e6);
+	printf("  set called -> observer received notification:     p50 %7.1f us  p99 %7.1f us\n",
+	       pct(lat_call, LAT_N, 0.5) * 1e6, pct(lat_call, LAT_N, 0.99) * 1e6);
+	printf("  ratio p50 latency (from set returning) / p50 floor   %6.2f  target <= 2    %s\n",
+	       pct(lat_ret, LAT_N, 0.5) / pct(rtt, LAT_N, 0.5),
+	       verdict(pct(lat_ret, LAT_N, 0.5) <= 2 * pct(rtt, LAT_N, 0.5)));
+	printf("  %-34s %12s %12s %12s %12s\n", "set rate with N observations", "N=0", "N=1",
+	       "N=100", "N=10000");
+	printf("  %-34s %12.0f %12.0f %12.0f %12.0f /s\n", "  of other instances", other[0],
+	       other[1], other[2], other[3]);
+	printf("  %-34s %12.0f %12.0f %12.0f %12.0f /s\n", "  of the same resource", same[0],
+	       same[1], same[2], same[3]);
+	printf("  ratio set rate, 10000 elsewhere / none   %6.2f  target: nothing measurable (>= 0.9)  %s\n",
+	       other[3] / other[0], verdict(other[3] / other[0] >= 0.9));
+	printf("  cost per observer of the same resource: %.2f us at N=100, %.2f us at N=10000"
+	       " (linear: about equal)\n",
+	       (1 / same[2] - 1 / same[0]) / 100 * 1e6, (1 / same[3] - 1 / same[0]) / OBS_MANY * 1e6);
+	printf("  memory: %.0f bytes per observation, %.0f bytes per attribute set (slab objects, %u each)\n",
+	       (double)slab_bytes(&s0, &s1) / OBS_MANY, (double)slab_bytes(&s1, &s2) / OBS_MANY,
+	       OBS_MANY);
+
+	close(ctl);
+	remove_object(k, OBS_MANY + 1);
+	klwm2m_close(k);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: bench rates [SECONDS]\n"
+		"       bench observe SECONDS\n"
 		"       bench store SECONDS MAX_INSTANCES LABEL\n");
 	exit(2);
 }
@@ -670,6 +914,12 @@ int main(int argc, char **argv)
 		if (seconds <= 0)
 			usage();
 		return cmd_rates();
+	}
+	if (argc == 3 && !strcmp(argv[1], "observe")) {
+		seconds = atof(argv[2]);
+		if (seconds <= 0)
+			usage();
+		return cmd_observe();
 	}
 	if (argc == 5 && !strcmp(argv[1], "store")) {
 		seconds = atof(argv[2]);

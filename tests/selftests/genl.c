@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/klwm2m.h>
+
 #include "genl.h"
 
 #ifndef SOL_NETLINK
@@ -122,6 +124,63 @@ static void parse_err(struct genl_ack *a, struct nlmsghdr *nlh)
 	}
 }
 
+size_t genl_put_value(struct genl_req *r, uint16_t oid, uint16_t iid, uint16_t rid, int riid,
+		      uint8_t type, const void *data, size_t len)
+{
+	size_t nest = genl_req_nest(r, KLWM2M_A_SET_VALUE), path;
+
+	path = genl_req_nest(r, KLWM2M_A_VALUE_PATH);
+	put_u16(r, KLWM2M_A_PATH_OBJ, oid);
+	put_u16(r, KLWM2M_A_PATH_INST, iid);
+	put_u16(r, KLWM2M_A_PATH_RES, rid);
+	if (riid >= 0)
+		put_u16(r, KLWM2M_A_PATH_RINST, riid);
+	genl_req_nest_end(r, path);
+	put_u8(r, KLWM2M_A_VALUE_TYPE, type);
+	if (data)
+		genl_req_put(r, KLWM2M_A_VALUE_DATA, data, len);
+	genl_req_nest_end(r, nest);
+	return nest;
+}
+
+/*
+ * Unsolicited messages (sequence number 0: notifications) that arrive while
+ * genl_exchange() waits for its reply, kept for genl_recv() in order.
+ */
+#define PENDING_MAX 64
+
+static struct pending {
+	int fd;
+	size_t len;
+	char msg[8192];
+} pending[PENDING_MAX];
+static int npending;
+
+static void keep_pending(int fd, const struct nlmsghdr *nlh)
+{
+	if (npending == PENDING_MAX || nlh->nlmsg_len > sizeof(pending[0].msg))
+		return;	/* the test will miss it and say so */
+	pending[npending].fd = fd;
+	pending[npending].len = nlh->nlmsg_len;
+	memcpy(pending[npending].msg, nlh, nlh->nlmsg_len);
+	npending++;
+}
+
+static ssize_t take_pending(int fd, char *buf, size_t size)
+{
+	for (int i = 0; i < npending; i++) {
+		size_t len = pending[i].len;
+
+		if (pending[i].fd != fd || len > size)
+			continue;
+		memcpy(buf, pending[i].msg, len);
+		memmove(&pending[i], &pending[i + 1], (npending - i - 1) * sizeof(pending[0]));
+		npending--;
+		return (ssize_t)len;
+	}
+	return -1;
+}
+
 int genl_exchange(int fd, struct genl_req *r, struct genl_ack *a)
 {
 	static uint32_t seq;
@@ -142,6 +201,8 @@ int genl_exchange(int fd, struct genl_req *r, struct genl_ack *a)
 			return -errno;
 		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, (size_t)n);
 		     nlh = NLMSG_NEXT(nlh, n)) {
+			if (!nlh->nlmsg_seq && nlh->nlmsg_type >= NLMSG_MIN_TYPE)
+				keep_pending(fd, nlh);
 			if (nlh->nlmsg_seq != r->nlh.nlmsg_seq)
 				continue;
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
@@ -271,14 +332,17 @@ int genl_recv(int fd, struct genl_ack *a, int timeout_ms)
 
 	memset(a, 0, sizeof(*a));
 	a->offset = -1;
-	ret = poll(&pfd, 1, timeout_ms);
-	if (ret < 0)
-		return -errno;
-	if (!ret)
-		return -ETIMEDOUT;
-	n = recv(fd, a->reply, sizeof(a->reply), 0);
-	if (n < 0)
-		return -errno;
+	n = take_pending(fd, a->reply, sizeof(a->reply));
+	if (n < 0) {
+		ret = poll(&pfd, 1, timeout_ms);
+		if (ret < 0)
+			return -errno;
+		if (!ret)
+			return -ETIMEDOUT;
+		n = recv(fd, a->reply, sizeof(a->reply), 0);
+		if (n < 0)
+			return -errno;
+	}
 	if (!NLMSG_OK(nlh, (size_t)n) || nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
 		return -EBADMSG;
 	a->replied = 1;

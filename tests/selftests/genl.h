@@ -70,6 +70,14 @@ size_t genl_req_nest(struct genl_req *r, uint16_t type);
 /* Closes the nest opened at @off. */
 void genl_req_nest_end(struct genl_req *r, size_t off);
 
+/*
+ * Appends a klwm2m SET_VALUE nest for @oid/@iid/@rid[/@riid] (@riid < 0:
+ * none) of @type with @len bytes of @data (NULL: no data, a delete or a
+ * clear); returns the nest's offset.
+ */
+size_t genl_put_value(struct genl_req *r, uint16_t oid, uint16_t iid, uint16_t rid, int riid,
+		      uint8_t type, const void *data, size_t len);
+
 /* The payload of attribute @type inside the nest @nest, or NULL. */
 const struct nlattr *genl_nested(const struct nlattr *nest, uint16_t type);
 
@@ -91,8 +99,10 @@ int genl_dump(int fd, struct genl_req *r, genl_record_fn fn, void *arg, struct g
 int genl_mcast_group(int fd, const char *family, const char *group);
 
 /*
- * Waits up to @timeout_ms for one message on @fd (e.g. a multicast event)
- * and parses it into @a. Return: its genl command, -ETIMEDOUT, or -errno.
+ * Waits up to @timeout_ms for one message on @fd (e.g. a multicast event or
+ * a notification) and parses it into @a; notifications genl_exchange() met
+ * while waiting for its reply come first. Return: its genl command,
+ * -ETIMEDOUT, or -errno.
  */
 int genl_recv(int fd, struct genl_ack *a, int timeout_ms);
 

@@ -107,19 +107,7 @@ static int inst_cmd(int fd, int family, uint8_t cmd, uint16_t iid, struct genl_a
 static void put_value(struct genl_req *r, uint16_t iid, uint16_t rid, int riid,
 		      uint8_t type, const void *data, size_t len)
 {
-	size_t nest = genl_req_nest(r, KLWM2M_A_SET_VALUE), path;
-
-	path = genl_req_nest(r, KLWM2M_A_VALUE_PATH);
-	put_u16(r, KLWM2M_A_PATH_OBJ, oid);
-	put_u16(r, KLWM2M_A_PATH_INST, iid);
-	put_u16(r, KLWM2M_A_PATH_RES, rid);
-	if (riid >= 0)
-		put_u16(r, KLWM2M_A_PATH_RINST, riid);
-	genl_req_nest_end(r, path);
-	put_u8(r, KLWM2M_A_VALUE_TYPE, type);
-	if (data)
-		genl_req_put(r, KLWM2M_A_VALUE_DATA, data, len);
-	genl_req_nest_end(r, nest);
+	genl_put_value(r, oid, iid, rid, riid, type, data, len);
 }
 
 static void set_init(struct genl_req *r, int family)
