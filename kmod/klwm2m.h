@@ -11,6 +11,7 @@
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 
+#include "exec.h"
 #include "store.h"
 
 #define KLWM2M_VERSION "0.1.0"
@@ -28,6 +29,7 @@ int klwm2m_limits_check(const struct klwm2m_limits *lim, const char **why);
 /* Per network namespace state. */
 struct klwm2m_net {
 	struct klwm2m_store store;
+	struct klwm2m_exec exec;
 };
 
 struct klwm2m_net *klwm2m_pernet(const struct net *net);
@@ -63,6 +65,9 @@ int klwm2m_put_path(struct sk_buff *msg, int type, const struct klwm2m_path *p);
 void klwm2m_event_path(struct net *net, u32 portid, u8 kind, const struct klwm2m_path *p);
 void klwm2m_event_batch(struct net *net, u32 portid, int server,
 			const struct klwm2m_set *ops, unsigned int n);
+
+/* A netlink socket of the namespace closed (netlink.c): what it held ends. */
+void klwm2m_sock_release(struct net *net, u32 portid);
 
 int klwm2m_genl_init(void);
 void klwm2m_genl_exit(void);
