@@ -27,24 +27,8 @@
 #define F64_200		0x4069000000000000ULL
 #define F64_MINUS_40	0xc044000000000000ULL
 #define F64_125		0x405f400000000000ULL
-#define NOBODY		65534
 
 #define PAYLOAD(a) ((void *)((char *)(a) + NLA_HDRLEN))
-
-/* Appends a resource definition; returns the nest's offset. */
-static size_t put_res(struct genl_req *r, uint16_t id, const char *name, uint8_t type,
-		      uint8_t ops, uint32_t flags)
-{
-	size_t nest = genl_req_nest(r, KLWM2M_A_OBJ_RES);
-
-	put_u16(r, KLWM2M_A_RES_ID, id);
-	put_str(r, KLWM2M_A_RES_NAME, name);
-	put_u8(r, KLWM2M_A_RES_TYPE, type);
-	put_u8(r, KLWM2M_A_RES_OPS, ops);
-	if (flags)
-		put_u32(r, KLWM2M_A_RES_FLAGS, flags);
-	return nest;
-}
 
 /* The 3303 Temperature object of these tests, mode 0644, owned by root. */
 static int define_temperature(int fd, int family, struct genl_ack *a)
@@ -145,27 +129,6 @@ static int get_one(int fd, int family, uint16_t iid, uint16_t rid, int riid, str
 		put_u16(&r, KLWM2M_A_PATH_RINST, riid);
 	genl_req_nest_end(&r, path);
 	return genl_exchange(fd, &r, a);
-}
-
-/* Runs @fn in a child as uid/gid 65534 with its own socket; returns its status. */
-static int as_nobody(int family, int (*fn)(int fd, int family))
-{
-	pid_t pid = fork();
-	int status;
-
-	if (pid == 0) {
-		int fd;
-
-		if (setresgid(NOBODY, NOBODY, NOBODY) || setresuid(NOBODY, NOBODY, NOBODY))
-			_exit(100);
-		fd = genl_open();
-		if (fd < 0)
-			_exit(101);
-		_exit(fn(fd, family));
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
 }
 
 FIXTURE(store) {
@@ -1022,16 +985,6 @@ static int listen_events(struct __test_metadata *_metadata)
 	return fd;
 }
 
-static uint32_t portid_of(int fd)
-{
-	struct sockaddr_nl sa;
-	socklen_t len = sizeof(sa);
-
-	if (getsockname(fd, (struct sockaddr *)&sa, &len))
-		return 0;
-	return sa.nl_pid;
-}
-
 static int count_paths(const struct genl_ack *a)
 {
 	const struct nlattr *nla;
@@ -1060,7 +1013,7 @@ TEST_F(store, a_listener_sees_each_change_once_with_its_origin)
 	ASSERT_EQ(KLWM2M_CMD_EVENT, genl_recv(ev, &e, 2000));
 	EXPECT_EQ(KLWM2M_EVENT_INST_CREATED, U8(e.tb[KLWM2M_A_EVENT_KIND]));
 	EXPECT_EQ(4, U16(genl_nested(e.tb[KLWM2M_A_EVENT_PATH], KLWM2M_A_PATH_INST)));
-	EXPECT_EQ(portid_of(self->fd), U32(e.tb[KLWM2M_A_EVENT_PORTID]));
+	EXPECT_EQ(genl_portid(self->fd), U32(e.tb[KLWM2M_A_EVENT_PORTID]));
 	EXPECT_EQ(NULL, e.tb[KLWM2M_A_EVENT_SERVER]);
 
 	/* One batch of three values: one event naming three paths. */
