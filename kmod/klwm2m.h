@@ -11,6 +11,7 @@
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 
+#include "exec.h"
 #include "observe.h"
 #include "store.h"
 
@@ -30,6 +31,7 @@ int klwm2m_limits_check(const struct klwm2m_limits *lim, const char **why);
 /* Per network namespace state. */
 struct klwm2m_net {
 	struct klwm2m_store store;
+	struct klwm2m_exec exec;
 	struct klwm2m_engine eng;
 };
 
@@ -69,6 +71,9 @@ int klwm2m_check_path(struct klwm2m_store *st, const struct klwm2m_path *p, bool
 void klwm2m_event_path(struct net *net, u32 portid, u8 kind, const struct klwm2m_path *p);
 void klwm2m_event_batch(struct net *net, u32 portid, int server,
 			const struct klwm2m_set *ops, unsigned int n);
+
+/* A netlink socket of the namespace closed (netlink.c): what it held ends. */
+void klwm2m_sock_release(struct net *net, u32 portid);
 
 int klwm2m_genl_init(void);
 void klwm2m_genl_exit(void);

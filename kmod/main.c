@@ -6,6 +6,8 @@
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
 #include <linux/sizes.h>
 #include <net/netns/generic.h>
 #include <linux/klwm2m.h>
@@ -30,6 +32,11 @@ static unsigned int max_observations = 65536;
 module_param(max_observations, uint, 0444);
 MODULE_PARM_DESC(max_observations,
 		 "Observations one network namespace may hold, and as many attribute sets (default 65536)");
+
+static unsigned int exec_timeout_ms = 2000;
+module_param(exec_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(exec_timeout_ms,
+		 "How long an execute waits for the owning app's answer before it fails with ETIMEDOUT, in milliseconds (default 2000, 1 to 600000)");
 
 struct klwm2m_limits klwm2m_limits;
 
@@ -71,9 +78,9 @@ struct klwm2m_net *klwm2m_pernet(const struct net *net)
 static int __net_init klwm2m_net_init(struct net *net)
 {
 	struct klwm2m_net *kn = klwm2m_pernet(net);
-
 	int err;
 
+	klwm2m_exec_init(&kn->exec, net, exec_timeout_ms);
 	klwm2m_store_init(&kn->store, &klwm2m_limits);
 	kn->store.sysfs = net_eq(net, &init_net);
 	err = klwm2m_sysfs_store_add(&kn->store);
@@ -87,8 +94,13 @@ static void __net_exit klwm2m_net_exit(struct net *net)
 {
 	struct klwm2m_net *kn = klwm2m_pernet(net);
 
-	/* Observations first: they hold sockets and timers, and read the store. */
+	/*
+	 * Observations first: they hold sockets and timers, read the store and
+	 * ask owners for samples. Then executes: their timeouts send from the
+	 * namespace.
+	 */
 	klwm2m_engine_destroy(&kn->eng);
+	klwm2m_exec_destroy(&kn->exec);
 	klwm2m_store_destroy(&kn->store);
 }
 
@@ -97,6 +109,20 @@ static struct pernet_operations klwm2m_net_ops = {
 	.exit = klwm2m_net_exit,
 	.id = &klwm2m_net_id,
 	.size = sizeof(struct klwm2m_net),
+};
+
+/* Sockets that close end what they held (claims, executes). */
+static int klwm2m_netlink_event(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct netlink_notify *n = ptr;
+
+	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC)
+		klwm2m_sock_release(n->net, n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block klwm2m_netlink_notifier = {
+	.notifier_call = klwm2m_netlink_event,
 };
 
 static int __init klwm2m_init(void)
@@ -112,26 +138,43 @@ static int __init klwm2m_init(void)
 		pr_err("refusing to load: %s\n", why);
 		return err;
 	}
+	err = klwm2m_exec_timeout_check(exec_timeout_ms, &why);
+	if (err) {
+		pr_err("refusing to load: %s\n", why);
+		return err;
+	}
 
 	/* /sys/kernel/klwm2m/ first: the initial namespace's store shows in it. */
 	err = klwm2m_sysfs_init();
 	if (err)
 		return err;
 
-	err = register_pernet_subsys(&klwm2m_net_ops);
+	err = klwm2m_exec_module_init();
 	if (err)
 		goto err_sysfs;
 
-	err = klwm2m_genl_init();
+	err = register_pernet_subsys(&klwm2m_net_ops);
+	if (err)
+		goto err_exec;
+
+	err = netlink_register_notifier(&klwm2m_netlink_notifier);
 	if (err)
 		goto err_pernet;
+
+	err = klwm2m_genl_init();
+	if (err)
+		goto err_notifier;
 
 	pr_info("version " KLWM2M_VERSION " loaded (ABI %d)\n", KLWM2M_ABI_VERSION);
 	return 0;
 
+err_notifier:
+	netlink_unregister_notifier(&klwm2m_netlink_notifier);
 err_pernet:
 	unregister_pernet_subsys(&klwm2m_net_ops);
 	rcu_barrier();
+err_exec:
+	klwm2m_exec_module_exit();
 err_sysfs:
 	klwm2m_sysfs_exit();
 	return err;
@@ -140,10 +183,12 @@ err_sysfs:
 static void __exit klwm2m_exit(void)
 {
 	klwm2m_genl_exit();
+	netlink_unregister_notifier(&klwm2m_netlink_notifier);
 	/* Takes the initial namespace's store, and its files, down. */
 	unregister_pernet_subsys(&klwm2m_net_ops);
 	/* Values are freed by RCU callbacks in this module: let them run. */
 	rcu_barrier();
+	klwm2m_exec_module_exit();
 	klwm2m_sysfs_exit();
 }
 

@@ -182,6 +182,33 @@ static const struct genl_ops klwm2m_genl_ops[] = {
 		.policy = klwm2m_obs_policy,
 		.maxattr = KLWM2M_A_OBS_MAX,
 	},
+	{
+		/* Write permission on the object: checked by the handler. */
+		.cmd = KLWM2M_CMD_OWN,
+		.doit = klwm2m_nl_own_doit,
+		.policy = klwm2m_own_policy,
+		.maxattr = KLWM2M_A_OWN_MAX,
+	},
+	{
+		.cmd = KLWM2M_CMD_DISOWN,
+		.doit = klwm2m_nl_disown_doit,
+		.policy = klwm2m_own_policy,
+		.maxattr = KLWM2M_A_OWN_MAX,
+	},
+	{
+		.cmd = KLWM2M_CMD_EXEC,
+		.doit = klwm2m_nl_exec_doit,
+		.policy = klwm2m_exec_policy,
+		.maxattr = KLWM2M_A_EXEC_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		/* The socket the request went to: checked by the handler. */
+		.cmd = KLWM2M_CMD_EXEC_DONE,
+		.doit = klwm2m_nl_exec_done_doit,
+		.policy = klwm2m_exec_done_policy,
+		.maxattr = KLWM2M_A_EXEC_MAX,
+	},
 };
 
 static const struct genl_multicast_group klwm2m_mcgrps[] = {
@@ -201,6 +228,23 @@ struct genl_family klwm2m_family __ro_after_init = {
 	.mcgrps = klwm2m_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(klwm2m_mcgrps),
 };
+
+/**
+ * klwm2m_sock_release() - a netlink socket of a namespace closed
+ * @net: its namespace
+ * @portid: its port ID
+ *
+ * Called from the NETLINK_URELEASE notifier, for generic netlink sockets
+ * only, before the socket is freed. What it held ends: observations, claims,
+ * executes.
+ */
+void klwm2m_sock_release(struct net *net, u32 portid)
+{
+	struct klwm2m_net *kn = klwm2m_pernet(net);
+
+	klwm2m_obs_release(&kn->eng, portid);
+	klwm2m_exec_release(&kn->exec, portid);
+}
 
 int __init klwm2m_genl_init(void)
 {

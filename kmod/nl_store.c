@@ -610,6 +610,8 @@ int klwm2m_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 		klwm2m_event_batch(genl_info_net(info), info->snd_portid, server, r->ops, r->n);
 	else if (bad >= 0)
 		NL_SET_BAD_ATTR(info->extack, r->where[bad]);
+	if (!err && server)
+		klwm2m_exec_writes(genl_info_net(info), info->snd_portid, server, r->ops, r->n);
 out:
 	set_req_free(r);
 	return err;

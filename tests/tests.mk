@@ -30,7 +30,7 @@ inject:
 	@rsync -a tests/qemu/inject/ $(BUILD)/inject/
 	$(MAKE) -C $(KTREE) M=$(BUILD)/inject modules
 
-SELFTESTS := info store sysfs observe
+SELFTESTS := info store sysfs observe exec
 SELFTEST_BINS := $(SELFTESTS:%=$(BUILD)/selftests/%)
 # The harness compares mixed-sign values in its macros and uses setjmp.
 SELFTEST_CFLAGS = $(CFLAGS) $(WARNFLAGS) -Wno-missing-prototypes -Wno-clobbered -Wno-sign-compare -D_GNU_SOURCE \

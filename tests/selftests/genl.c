@@ -3,7 +3,9 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <linux/klwm2m.h>
 
 #include <linux/klwm2m.h>
 
@@ -183,11 +185,32 @@ static ssize_t take_pending(int fd, char *buf, size_t size)
 
 int genl_exchange(int fd, struct genl_req *r, struct genl_ack *a)
 {
+	return genl_exchange_notes(fd, r, a, NULL, 0, NULL);
+}
+
+/* An unsolicited message (sequence number 0) met during an exchange, parsed into @a. */
+static void keep_note(struct genl_ack *a, const struct nlmsghdr *nlh)
+{
+	memset(a, 0, sizeof(*a));
+	a->offset = -1;
+	if (nlh->nlmsg_len > sizeof(a->reply) || nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+		return;
+	memcpy(a->reply, nlh, nlh->nlmsg_len);
+	a->replied = 1;
+	nlh = (struct nlmsghdr *)a->reply;
+	parse_attrs(a, (char *)NLMSG_DATA(nlh) + GENL_HDRLEN, (char *)nlh + nlh->nlmsg_len);
+}
+
+int genl_exchange_notes(int fd, struct genl_req *r, struct genl_ack *a, struct genl_ack *notes,
+			int max, int *nnotes)
+{
 	static uint32_t seq;
 	char buf[16384];
 
 	memset(a, 0, sizeof(*a));
 	a->offset = -1;
+	if (nnotes)
+		*nnotes = 0;
 	r->nlh.nlmsg_flags |= NLM_F_ACK;
 	r->nlh.nlmsg_seq = ++seq;
 	if (send(fd, r->buf, r->nlh.nlmsg_len, 0) < 0)
@@ -201,8 +224,12 @@ int genl_exchange(int fd, struct genl_req *r, struct genl_ack *a)
 			return -errno;
 		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, (size_t)n);
 		     nlh = NLMSG_NEXT(nlh, n)) {
-			if (!nlh->nlmsg_seq && nlh->nlmsg_type >= NLMSG_MIN_TYPE)
-				keep_pending(fd, nlh);
+			if (!nlh->nlmsg_seq && nlh->nlmsg_type >= NLMSG_MIN_TYPE) {
+				if (notes && *nnotes < max)
+					keep_note(&notes[(*nnotes)++], nlh);
+				else
+					keep_pending(fd, nlh);
+			}
 			if (nlh->nlmsg_seq != r->nlh.nlmsg_seq)
 				continue;
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
@@ -348,4 +375,50 @@ int genl_recv(int fd, struct genl_ack *a, int timeout_ms)
 	a->replied = 1;
 	parse_attrs(a, (char *)NLMSG_DATA(nlh) + GENL_HDRLEN, (char *)nlh + nlh->nlmsg_len);
 	return ((struct genlmsghdr *)NLMSG_DATA(nlh))->cmd;
+}
+
+size_t put_res(struct genl_req *r, uint16_t id, const char *name, uint8_t type, uint8_t ops,
+	       uint32_t flags)
+{
+	size_t nest = genl_req_nest(r, KLWM2M_A_OBJ_RES);
+
+	put_u16(r, KLWM2M_A_RES_ID, id);
+	put_str(r, KLWM2M_A_RES_NAME, name);
+	put_u8(r, KLWM2M_A_RES_TYPE, type);
+	put_u8(r, KLWM2M_A_RES_OPS, ops);
+	if (flags)
+		put_u32(r, KLWM2M_A_RES_FLAGS, flags);
+	return nest;
+}
+
+#define NOBODY 65534
+
+int as_nobody(int family, int (*fn)(int fd, int family))
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		int fd;
+
+		if (setresgid(NOBODY, NOBODY, NOBODY) || setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(100);
+		fd = genl_open();
+		if (fd < 0)
+			_exit(101);
+		_exit(fn(fd, family));
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+uint32_t genl_portid(int fd)
+{
+	struct sockaddr_nl sa;
+	socklen_t len = sizeof(sa);
+
+	if (getsockname(fd, (struct sockaddr *)&sa, &len))
+		return 0;
+	return sa.nl_pid;
 }

@@ -31,6 +31,8 @@ struct genl_ack {
 
 /* A socket with extended and capped ACKs on, or -errno. */
 int genl_open(void);
+/* The socket's netlink port ID, or 0. */
+uint32_t genl_portid(int fd);
 /* The family's ID, or -errno. */
 int genl_family(int fd, const char *name);
 
@@ -83,6 +85,12 @@ const struct nlattr *genl_nested(const struct nlattr *nest, uint16_t type);
 
 /* Sends @r (with NLM_F_ACK) and reads the reply, if any, and the ACK. */
 int genl_exchange(int fd, struct genl_req *r, struct genl_ack *a);
+/*
+ * genl_exchange() that keeps the unsolicited messages (sequence number 0)
+ * read meanwhile, up to @max, in @notes; *@nnotes says how many.
+ */
+int genl_exchange_notes(int fd, struct genl_req *r, struct genl_ack *a, struct genl_ack *notes,
+			int max, int *nnotes);
 
 /*
  * Sends @r as a dump request and calls @fn with each reply's attributes
@@ -94,6 +102,16 @@ int genl_exchange(int fd, struct genl_req *r, struct genl_ack *a);
 typedef int (*genl_record_fn)(struct nlattr **tb, void *arg);
 int genl_dump(int fd, struct genl_req *r, genl_record_fn fn, void *arg, struct genl_ack *a,
 	      int *intr);
+
+/*
+ * Appends a klwm2m resource definition (a KLWM2M_A_OBJ_RES nest, left open
+ * for more attributes: close it with genl_req_nest_end()); returns its offset.
+ */
+size_t put_res(struct genl_req *r, uint16_t id, const char *name, uint8_t type, uint8_t ops,
+	       uint32_t flags);
+
+/* Runs @fn in a child as uid/gid 65534 with a socket of its own; returns its exit status. */
+int as_nobody(int family, int (*fn)(int fd, int family));
 
 /* The multicast group's ID in @family, or -errno. */
 int genl_mcast_group(int fd, const char *family, const char *group);

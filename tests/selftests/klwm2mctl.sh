@@ -107,8 +107,10 @@ check "a mode above 0777 exits 2" exit_code 2 "$ctl" define --mode 1777 "$reg/33
 
 tmp=$(mktemp -d)
 mon_pid=
+own_pid=
 cleanup() {
 	[ -n "$mon_pid" ] && kill "$mon_pid" 2>/dev/null
+	[ -n "$own_pid" ] && kill "$own_pid" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -410,6 +412,83 @@ assert all(e["portid"] > 0 and "server" not in e for e in ev), ev
 PY
 }
 
+# ---- owners: own runs a command for each execute, exec prints its status
+start_own() { # OUT ARGS...: klwm2mctl ARGS in the background, once it owns
+	local out=$1 i
+	shift
+	"$ctl" "$@" >"$out" 2>"$out.err" &
+	own_pid=$!
+	for i in $(seq 50); do grep -q '^klwm2mctl: owning' "$out.err" && return 0; sleep 0.2; done
+	echo "own did not start:"
+	cat "$out.err"
+	return 1
+}
+
+stop_own() { # SIGNAL: it exits 0
+	local rc
+	kill "-$1" "$own_pid"
+	wait "$own_pid"
+	rc=$?
+	own_pid=
+	[ "$rc" -eq 0 ] || { echo "own exited $rc"; return 1; }
+}
+
+# The command: logs its environment to the file $0, exits with the code its arguments name.
+# shellcheck disable=SC2016 # expanded by the command's own shell
+handler='echo "$KLWM2M_PATH|$KLWM2M_ARGS|$KLWM2M_SERVER" >>"$0"; exit "${KLWM2M_ARGS#code=}"'
+
+own_runs_a_command_per_execute() {
+	start_own "$tmp/own.out" own $T/0 -- sh -c "$handler" "$tmp/own.log" || return 1
+	expect_cmd 0 "$ctl" exec $T/0/10 code=0 &&
+		refused 1 "exec /$T/0/10: Input/output error" \
+			"$ctl" exec --server 101 /$T/0/10 code=3 &&
+		[ "$("$ctl" exec /$T/0/10 code=4 2>/dev/null)" = -5 ] &&
+		"$ctl" set --server 101 /$T/0/0 8 /$T/1/0 9 || return 1
+	sleep 1
+	stop_own INT || { cat "$tmp/own.out.err"; return 1; }
+	cat "$tmp/own.out"
+	[ "$(cat "$tmp/own.log")" = "/$T/0/10|code=0|
+/$T/0/10|code=3|101
+/$T/0/10|code=4|" ] || { echo "the command saw:"; cat "$tmp/own.log"; return 1; }
+	# The write to /$T/1, not owned, is not shown.
+	[ "$(sed 's/ portid [0-9]*//' "$tmp/own.out")" = "exec /$T/0/10 status 0
+exec /$T/0/10 server 101 status -5
+exec /$T/0/10 status -5
+value-changed /$T/0/0 server 101" ]
+}
+
+own_json() {
+	# shellcheck disable=SC2016 # expanded by the command's own shell
+	start_own "$tmp/ownj.out" -j own /$T -- sh -c 'echo chatter; exit 127' || return 1
+	"$ctl" -j exec /$T/1/10 >"$tmp/execj.out"
+	[ $? -eq 1 ] || { echo "exec did not exit 1"; return 1; }
+	stop_own TERM || return 1
+	grep -q chatter "$tmp/ownj.out.err" || { echo "no chatter on stderr"; return 1; }
+	python3 - "$tmp/ownj.out" "$tmp/execj.out" <<'PY'
+import errno, json, sys
+own = [json.loads(l) for l in open(sys.argv[1])]
+assert len(own) == 1, own
+e = own[0]
+assert (e["kind"], e["path"], e["status"]) == ("exec", "/32000/1/10", -errno.ENOEXEC), e
+assert e["id"] > 0 and "server" not in e, e
+r = json.load(open(sys.argv[2]))
+assert r == {"path": "/32000/1/10", "status": -errno.ENOEXEC, "error": r["error"]}, r
+PY
+}
+
+nobody_owns_after_own_exits() {
+	refused 1 "kernel reports: no app owns the object or the instance of this resource" \
+		"$ctl" exec /$T/0/10
+}
+
+own_refusals() {
+	refused 1 "kernel reports: the object's mode does not let you write it" \
+		nobody "$ctl" own $T/0 -- true &&
+		refused 1 "kernel reports: no such instance" "$ctl" own $T/77 -- true &&
+		refused 1 "kernel reports: the resource is not executable" "$ctl" exec /$T/0/0 &&
+		refused 1 "Operation not permitted" nobody "$ctl" exec /$T/0/10
+}
+
 undefine_busy() {
 	refused 1 "Device or resource busy (kernel reports: the object still has instances)" \
 		"$ctl" undefine $T
@@ -431,7 +510,9 @@ usage_exits_2() {
 	local args
 	for args in "set" "set /$T/0/0" "set /$T/0/0 1 /$T/0/1" "set /$T/0 1" "get" "get /x" \
 		"get /$T/0/0/0/0" "get /65535/0/0" "create /$T/0/0" "delete /$T" "dump / /" \
-		"undefine x" "undefine 65535" "objects 1 2" "show" "monitor x" "create"; do
+		"undefine x" "undefine 65535" "objects 1 2" "show" "monitor x" "create" \
+		"exec" "exec /$T/0" "exec --server 0 /$T/0/10" "exec /$T/0/10 a b" "own $T" \
+		"own $T --" "own $T/0/10 -- true" "set --server 65535 /$T/0/0 1"; do
 		# shellcheck disable=SC2086 # the arguments are meant to split
 		exit_code 2 "$ctl" $args || { echo "klwm2mctl $args"; return 1; }
 	done
@@ -440,7 +521,7 @@ usage_exits_2() {
 help_has_examples() {
 	local out
 	out=$("$ctl" --help) || return 1
-	for c in undefine objects show create delete set get dump monitor; do
+	for c in undefine objects show create delete set get dump monitor own exec; do
 		grep -q "^  klwm2mctl .*$c" <<<"$out" || { echo "no example of $c"; return 1; }
 	done
 }
@@ -468,6 +549,11 @@ check "an unprivileged user cannot write an object of mode 0644" unprivileged_se
 check "a value of max_value_size (65480 bytes) passes set, get and dump; longer ones are refused" values_of_64k
 check "monitor prints every change until SIGINT" monitor_prints_events
 check "monitor -j as nobody prints JSON lines until SIGTERM" monitor_json
+check "own runs its command per execute; exec prints the status; server writes show" \
+	own_runs_a_command_per_execute
+check "own -j and exec -j print JSON; the command's output goes to stderr" own_json
+check "once own exited, nobody owns the object" nobody_owns_after_own_exits
+check "own and exec are refused with the kernel's reason" own_refusals
 check "undefine is refused with EBUSY while instances exist" undefine_busy
 check "delete then undefine empties the store" delete_and_undefine
 check "bad usage exits 2" usage_exits_2

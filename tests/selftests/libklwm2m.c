@@ -3,7 +3,8 @@
  * libklwm2m against the loaded module, each test in a fresh network
  * namespace: typed writes and reads, batches and the entry a refusal names,
  * dumps (stopped early, interrupted by a write), object definitions, events
- * (origin, server, overrun).
+ * (origin, server, overrun), owners: messages the kernel sends while the
+ * handle waits for a reply are queued and delivered later, executes.
  */
 #include <errno.h>
 #include <poll.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <linux/klwm2m.h>
 
 #include "kselftest_harness.h"
@@ -403,6 +405,158 @@ TEST_F(lib, a_listener_that_falls_behind_gets_enobufs_then_events_again)
 	ASSERT_EQ(1, wait_readable(ev));
 	ASSERT_EQ(1, klwm2m_events_recv(ev, keep_event, &s));
 	klwm2m_events_close(ev);
+}
+
+static int keep_write(struct klwm2m *k, const struct klwm2m_event *e, void *arg)
+{
+	return keep_event(e, arg);
+}
+
+/* Ready to read without blocking? 1, 0 or -1. */
+static int fd_ready(struct klwm2m *k)
+{
+	struct pollfd p = { .fd = klwm2m_fd(k), .events = POLLIN };
+
+	return poll(&p, 1, 0);
+}
+
+TEST_F(lib, a_server_write_arriving_while_waiting_for_a_reply_is_delivered_later)
+{
+	struct klwm2m_handlers h = { .write = keep_write };
+	struct klwm2m_value v = { .type = KLWM2M_TYPE_INTEGER, .i = 5 };
+	struct klwm2m_batch *b;
+	struct seen s = { 0 };
+	int64_t i;
+
+	ASSERT_EQ(0, klwm2m_own(self->k, OID, 0)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	ASSERT_LE(0, klwm2m_fd(self->k));
+	ASSERT_EQ(0, fd_ready(self->k));
+	ASSERT_EQ(0, klwm2m_process(self->k, &h, &s));
+
+	/* The agent writes for server 101: the owner's socket gets an event... */
+	ASSERT_EQ(0, klwm2m_batch_new(self->k2, &b));
+	ASSERT_EQ(0, klwm2m_batch_set_server(b, 101));
+	ASSERT_EQ(0, klwm2m_batch_add(b, &RES(0), &v));
+	ASSERT_EQ(0, klwm2m_batch_commit(b)) TH_LOG("%s", klwm2m_errmsg(self->k2));
+	klwm2m_batch_free(b);
+	/* ...which the owner's next request meets before its reply: the reply is the reply. */
+	ASSERT_EQ(0, klwm2m_get_int(self->k, &RES(0), &i)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	ASSERT_EQ(5, i);
+	ASSERT_EQ(0, klwm2m_set_int(self->k, &RES(0), 6));
+	/* The event waits in the queue, and the descriptor says so. */
+	ASSERT_EQ(1, fd_ready(self->k));
+	ASSERT_EQ(1, klwm2m_process(self->k, &h, &s));
+	ASSERT_EQ(1, s.n);
+	ASSERT_EQ(KLWM2M_EVENT_VALUE_CHANGED, s.last.kind);
+	ASSERT_EQ(1, s.last.npaths);
+	ASSERT_EQ(OID, s.paths[0].oid);
+	ASSERT_EQ(0, s.paths[0].iid);
+	ASSERT_EQ(0, s.paths[0].rid);
+	ASSERT_EQ(1, s.last.has_server);
+	ASSERT_EQ(101, s.last.server);
+	ASSERT_EQ(klwm2m_portid(self->k2), s.last.portid);
+	/* Delivered once; the owner's own write reached nobody. */
+	ASSERT_EQ(0, fd_ready(self->k));
+	ASSERT_EQ(0, klwm2m_process(self->k, &h, &s));
+	ASSERT_EQ(1, s.n);
+}
+
+TEST_F(lib, claims_are_refused_with_the_kernels_reason)
+{
+	ASSERT_EQ(-ENOENT, klwm2m_own(self->k, OID + 1, -1));
+	ASSERT_STREQ("no such object", klwm2m_errmsg(self->k));
+	ASSERT_EQ(-EINVAL, klwm2m_own(self->k, OID, 65535));
+	ASSERT_EQ(0, klwm2m_own(self->k, OID, -1));
+	ASSERT_EQ(-EBUSY, klwm2m_own(self->k2, OID, -1));
+	ASSERT_STREQ("another socket owns the object", klwm2m_errmsg(self->k2));
+	ASSERT_EQ(0, klwm2m_disown(self->k, OID, -1));
+	ASSERT_EQ(-ENOENT, klwm2m_disown(self->k, OID, -1));
+	ASSERT_STREQ("nobody owns the object", klwm2m_errmsg(self->k));
+	ASSERT_EQ(0, klwm2m_own(self->k2, OID, -1));
+	ASSERT_EQ(-EBUSY, klwm2m_disown(self->k, OID, -1));
+}
+
+#define EXEC_OID 32002
+
+static void define_executable(struct __test_metadata *_metadata, struct klwm2m *k)
+{
+	struct klwm2m_resdef rd = { .id = 4, .type = KLWM2M_TYPE_NONE, .ops = KLWM2M_OP_EXECUTE,
+				    .name = "Reboot" };
+	struct klwm2m_objdef def = { .id = EXEC_OID, .version = "1.0", .name = "executable",
+				     .nres = 1, .res = &rd };
+
+	ASSERT_EQ(0, klwm2m_define(k, &def, NULL)) TH_LOG("%s", klwm2m_errmsg(k));
+	ASSERT_EQ(0, klwm2m_create(k, EXEC_OID, 0, NULL));
+}
+
+struct served {
+	int n, bad;
+};
+
+/* The owner's handler: checks the request and answers -EIO. */
+static int answer_eio(struct klwm2m *k, const struct klwm2m_exec_request *req, void *arg)
+{
+	struct served *s = arg;
+
+	s->n++;
+	if (req->path.depth != 3 || req->path.oid != EXEC_OID || req->path.rid != 4 ||
+	    req->args_len != 5 || memcmp(req->args, "0='x'", 5) || !req->has_server ||
+	    req->server != 7)
+		s->bad++;
+	return klwm2m_exec_done(k, req->id, -EIO);
+}
+
+/* A child process that owns the object and serves one execute; its exit status. */
+static int serve_one_execute(int ready)
+{
+	struct klwm2m_handlers h = { .exec = answer_eio };
+	struct served s = { 0 };
+	struct pollfd p;
+	struct klwm2m *k;
+
+	if (klwm2m_open(&k) || klwm2m_own(k, EXEC_OID, -1))
+		return 10;
+	p = (struct pollfd){ .fd = klwm2m_fd(k), .events = POLLIN };
+	if (write(ready, "r", 1) != 1)
+		return 11;
+	while (!s.n) {
+		if (poll(&p, 1, 10000) != 1)
+			return 12;
+		if (klwm2m_process(k, &h, &s) < 0)
+			return 13;
+	}
+	klwm2m_close(k);
+	return s.bad ? 14 : 0;
+}
+
+TEST_F(lib, an_execute_reaches_the_owning_process_and_its_answer_comes_back)
+{
+	struct klwm2m_path p = KLWM2M_PATH_RES(EXEC_OID, 0, 4);
+	int pipefd[2], status = 1, wstatus;
+	char c;
+	pid_t pid;
+
+	define_executable(_metadata, self->k);
+	ASSERT_EQ(-ESRCH, klwm2m_exec(self->k, &p, NULL, 0, 0, &status));
+	ASSERT_STREQ("no app owns the object or the instance of this resource",
+		     klwm2m_errmsg(self->k));
+
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(serve_one_execute(pipefd[1]));
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	ASSERT_EQ(0, klwm2m_exec(self->k, &p, "0='x'", 5, 7, &status))
+		TH_LOG("%s", klwm2m_errmsg(self->k));
+	ASSERT_EQ(-EIO, status);
+	ASSERT_EQ(pid, waitpid(pid, &wstatus, 0));
+	ASSERT_TRUE(WIFEXITED(wstatus));
+	ASSERT_EQ(0, WEXITSTATUS(wstatus));
+	/* The owner's socket closed: nobody owns it any more. */
+	ASSERT_EQ(-ESRCH, klwm2m_exec(self->k, &p, NULL, 0, 0, &status));
+	close(pipefd[0]);
+	close(pipefd[1]);
 }
 
 TEST_HARNESS_MAIN

@@ -879,16 +879,6 @@ static int listen_events(struct __test_metadata *_metadata)
 	return fd;
 }
 
-static uint32_t portid_of(int fd)
-{
-	struct sockaddr_nl sa;
-	socklen_t len = sizeof(sa);
-
-	if (getsockname(fd, (struct sockaddr *)&sa, &len))
-		return 0;
-	return sa.nl_pid;
-}
-
 static int count_paths(const struct genl_ack *a)
 {
 	const struct nlattr *nla;
@@ -917,7 +907,7 @@ TEST_F(store, a_listener_sees_each_change_once_with_its_origin)
 	ASSERT_EQ(KLWM2M_CMD_EVENT, genl_recv(ev, &e, 2000));
 	EXPECT_EQ(KLWM2M_EVENT_INST_CREATED, U8(e.tb[KLWM2M_A_EVENT_KIND]));
 	EXPECT_EQ(4, U16(genl_nested(e.tb[KLWM2M_A_EVENT_PATH], KLWM2M_A_PATH_INST)));
-	EXPECT_EQ(portid_of(self->fd), U32(e.tb[KLWM2M_A_EVENT_PORTID]));
+	EXPECT_EQ(genl_portid(self->fd), U32(e.tb[KLWM2M_A_EVENT_PORTID]));
 	EXPECT_EQ(NULL, e.tb[KLWM2M_A_EVENT_SERVER]);
 
 	/* One batch of three values: one event naming three paths. */

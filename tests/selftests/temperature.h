@@ -16,24 +16,8 @@
 #define F64_200		0x4069000000000000ULL
 #define F64_MINUS_40	0xc044000000000000ULL
 #define F64_125		0x405f400000000000ULL
-#define NOBODY		65534
 
 #define PAYLOAD(a) ((void *)((char *)(a) + NLA_HDRLEN))
-
-/* Appends a resource definition; returns the nest's offset. */
-static inline size_t put_res(struct genl_req *r, uint16_t id, const char *name, uint8_t type,
-		      uint8_t ops, uint32_t flags)
-{
-	size_t nest = genl_req_nest(r, KLWM2M_A_OBJ_RES);
-
-	put_u16(r, KLWM2M_A_RES_ID, id);
-	put_str(r, KLWM2M_A_RES_NAME, name);
-	put_u8(r, KLWM2M_A_RES_TYPE, type);
-	put_u8(r, KLWM2M_A_RES_OPS, ops);
-	if (flags)
-		put_u32(r, KLWM2M_A_RES_FLAGS, flags);
-	return nest;
-}
 
 /* The 3303 Temperature object of these tests, mode 0644, owned by root. */
 static inline int define_temperature(int fd, int family, struct genl_ack *a)
@@ -121,27 +105,6 @@ static inline int get_one(int fd, int family, uint16_t iid, uint16_t rid, int ri
 		put_u16(&r, KLWM2M_A_PATH_RINST, riid);
 	genl_req_nest_end(&r, path);
 	return genl_exchange(fd, &r, a);
-}
-
-/* Runs @fn in a child as uid/gid 65534 with its own socket; returns its status. */
-static inline int as_nobody(int family, int (*fn)(int fd, int family))
-{
-	pid_t pid = fork();
-	int status;
-
-	if (pid == 0) {
-		int fd;
-
-		if (setresgid(NOBODY, NOBODY, NOBODY) || setresuid(NOBODY, NOBODY, NOBODY))
-			_exit(100);
-		fd = genl_open();
-		if (fd < 0)
-			_exit(101);
-		_exit(fn(fd, family));
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
 }
 
 #endif

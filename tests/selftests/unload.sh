@@ -9,22 +9,11 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 ko=$top/build/vm/klwm2m.ko
+tap_name=unload
+# shellcheck source=tests/selftests/tap.sh
+. "$top/tests/selftests/tap.sh"
 echo "TAP version 13"
 echo "1..4"
-n=0
-check() {	# check DESCRIPTION COMMAND...
-	local desc=$1 out
-	shift
-	n=$((n + 1))
-	if out=$("$@" 2>&1); then
-		echo "ok $n - unload: $desc"
-	else
-		echo "not ok $n - unload: $desc"
-		printf '%s\n' "$out" | sed 's/^/# /'
-		rc=1
-	fi
-}
-rc=0
 coproc HOLD { unshare -n "$top/build/selftest-helpers/hold"; }
 # shellcheck disable=SC2153 # set by coproc; bash unsets it when the coprocess exits
 hold_pid=$HOLD_PID

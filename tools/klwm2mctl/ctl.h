@@ -3,6 +3,7 @@
 #ifndef KLWM2MCTL_H
 #define KLWM2MCTL_H
 
+#include <signal.h>
 #include <json-c/json.h>
 
 #include "libklwm2m.h"
@@ -32,5 +33,17 @@ int cmd_set(struct klwm2m *k, int argc, char **argv);
 int cmd_get(struct klwm2m *k, int argc, char **argv);
 int cmd_dump(struct klwm2m *k, int argc, char **argv);
 int cmd_monitor(struct klwm2m *k, int argc, char **argv);
+int cmd_exec(struct klwm2m *k, int argc, char **argv);
+int cmd_own(struct klwm2m *k, int argc, char **argv);
+
+/* One event, one line (text or JSON), as monitor prints it; returns 0. */
+int print_event(const struct klwm2m_event *e, void *arg);
+/*
+ * SIGINT and SIGTERM, blocked, wait in the signalfd returned (or -1, said on
+ * stderr); *@old, when not NULL, receives the signal mask before.
+ */
+int signals_fd(sigset_t *old);
+/* Waits for @fd to be readable (1) or a signal on @sfd (0); -1 on failure, said on stderr. */
+int wait_input(int fd, int sfd);
 
 #endif

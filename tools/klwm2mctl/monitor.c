@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * klwm2mctl monitor: the store's events, one line each, until SIGINT or
- * SIGTERM. One thread: poll() over the events socket and a signalfd.
+ * SIGTERM. One thread: poll() over the events socket and a signalfd (the
+ * signal handling and the wait serve own too).
  */
 #include <errno.h>
 #include <poll.h>
@@ -15,7 +16,7 @@
 
 #include "ctl.h"
 
-static int print_event(const struct klwm2m_event *e, void *arg)
+int print_event(const struct klwm2m_event *e, void *arg)
 {
 	char path[KLWM2M_PATH_STRLEN];
 
@@ -48,15 +49,11 @@ static int print_event(const struct klwm2m_event *e, void *arg)
 	return 0;
 }
 
-int cmd_monitor(struct klwm2m *k, int argc, char **argv)
+int signals_fd(sigset_t *old)
 {
-	struct klwm2m_events *ev;
-	struct pollfd pfd[2];
 	sigset_t mask;
-	int err, sfd, rc = 0;
+	int sfd;
 
-	if (argc != 1)
-		return usage_error("monitor takes no arguments");
 	/*
 	 * A shell starts background commands with SIGINT ignored, and an
 	 * ignored signal never reaches a signalfd: take the default back (the
@@ -65,11 +62,45 @@ int cmd_monitor(struct klwm2m *k, int argc, char **argv)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL) || signal(SIGINT, SIG_DFL) == SIG_ERR ||
+	if (sigprocmask(SIG_BLOCK, &mask, old) || signal(SIGINT, SIG_DFL) == SIG_ERR ||
 	    signal(SIGTERM, SIG_DFL) == SIG_ERR || (sfd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0) {
 		fprintf(stderr, "klwm2mctl: signalfd: %s\n", strerror(errno));
-		return EXIT_REFUSED;
+		return -1;
 	}
+	return sfd;
+}
+
+int wait_input(int fd, int sfd)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = fd, .events = POLLIN },
+		{ .fd = sfd, .events = POLLIN },
+	};
+
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "klwm2mctl: poll: %s\n", strerror(errno));
+			return -1;
+		}
+		if (pfd[1].revents)
+			return 0;
+		if (pfd[0].revents)
+			return 1;
+	}
+}
+
+int cmd_monitor(struct klwm2m *k, int argc, char **argv)
+{
+	struct klwm2m_events *ev;
+	int err, sfd, rc = 0, ready;
+
+	if (argc != 1)
+		return usage_error("monitor takes no arguments");
+	sfd = signals_fd(NULL);
+	if (sfd < 0)
+		return EXIT_REFUSED;
 	err = klwm2m_events_open(&ev);
 	if (err) {
 		fprintf(stderr, "klwm2mctl: %s\n", klwm2m_last_error());
@@ -80,20 +111,7 @@ int cmd_monitor(struct klwm2m *k, int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fprintf(stderr, "klwm2mctl: listening for events\n");
 
-	pfd[0] = (struct pollfd){ .fd = klwm2m_events_fd(ev), .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-	for (;;) {
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			fprintf(stderr, "klwm2mctl: poll: %s\n", strerror(errno));
-			rc = EXIT_REFUSED;
-			break;
-		}
-		if (pfd[1].revents)
-			break;
-		if (!pfd[0].revents)
-			continue;
+	while ((ready = wait_input(klwm2m_events_fd(ev), sfd)) > 0) {
 		err = klwm2m_events_recv(ev, print_event, NULL);
 		if (err == -ENOBUFS) {
 			fprintf(stderr, "klwm2mctl: events were lost (the socket overran); "
@@ -110,6 +128,8 @@ int cmd_monitor(struct klwm2m *k, int argc, char **argv)
 			break;
 		}
 	}
+	if (ready < 0)
+		rc = EXIT_REFUSED;
 	klwm2m_events_close(ev);
 	close(sfd);
 	return rc;

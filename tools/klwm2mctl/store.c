@@ -382,13 +382,22 @@ int cmd_set(struct klwm2m *k, int argc, char **argv)
 {
 	struct defs d = { 0 };
 	struct klwm2m_batch *b = NULL;
-	char **paths = NULL;
+	unsigned long ssid = 0;
+	char **paths = NULL, *end;
 	int rc = 0, i;
 
+	if (argc > 2 && !strcmp(argv[1], "--server")) {
+		errno = 0;
+		ssid = strtoul(argv[2], &end, 10);
+		if (errno || end == argv[2] || *end || !ssid || ssid > KLWM2M_ID_MAX)
+			return usage_error("--server takes a short server ID, 1..%d", KLWM2M_ID_MAX);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 3 || argc % 2 == 0)
 		return usage_error("set takes PATH VALUE pairs");
 	paths = calloc((size_t)argc / 2, sizeof(*paths));
-	if (!paths || klwm2m_batch_new(k, &b)) {
+	if (!paths || klwm2m_batch_new(k, &b) || klwm2m_batch_set_server(b, (uint16_t)ssid)) {
 		rc = usage_error("out of memory");
 		goto out;
 	}

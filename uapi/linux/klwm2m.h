@@ -279,7 +279,9 @@
  *	instance's owner before the object's), the writes servers make to it
  *	(KLWM2M_CMD_EVENT, unicast, with KLWM2M_A_EVENT_SERVER) and SAMPLE
  *	requests. A claim ends with DISOWN or when the socket closes.
- *	Errors: -EBUSY (another socket owns it), -ENOENT.
+ *	Claiming again what the socket owns succeeds.
+ *	Errors: -EBUSY (another socket owns it), -ENOENT (no such object or
+ *	instance; for DISOWN also: nobody owns it), -EPERM.
  *
  * KLWM2M_CMD_EXEC: do, admin (the agent). Attribute set "exec":
  *	  KLWM2M_A_EXEC_PATH:	NLA_NESTED, a resource with KLWM2M_OP_EXECUTE
@@ -289,15 +291,20 @@
  *	Reply (KLWM2M_CMD_EXEC): KLWM2M_A_EXEC_ID (NLA_U32). Exactly one
  *	KLWM2M_CMD_EXEC_RESULT follows, unicast: the owner's status, or
  *	-ETIMEDOUT after the module parameter exec_timeout_ms (default 2000),
- *	or -EPIPE when the owner's socket closed first. No owner: the request
- *	fails with -ESRCH and no result follows.
+ *	or -EPIPE when the owner's socket closed first, or at once the error
+ *	of sending the request (-EAGAIN: the owner's socket buffer is full).
+ *	The result may arrive before the ACK of the request. No owner: the
+ *	request fails with -ESRCH and no result follows. Other errors: -ENOENT
+ *	(no such object, instance or resource), -EPERM (the resource is not
+ *	executable), -EINVAL (a path that is not a resource's).
  *
  * KLWM2M_CMD_EXEC_REQUEST: notification only, unicast to the owner:
  *	_ID, _PATH, _ARGS (when given), _SERVER (when given).
  *
  * KLWM2M_CMD_EXEC_DONE: do, the owner that received the request:
  *	KLWM2M_A_EXEC_ID and KLWM2M_A_EXEC_STATUS (NLA_S32: 0 or
- *	-errno). Errors: -ENOENT (unknown, already completed or timed out).
+ *	-errno). Errors: -ENOENT (unknown, already completed or timed out),
+ *	-EPERM (the request went to another socket).
  *
  * KLWM2M_CMD_EXEC_RESULT: notification only, unicast to the requester:
  *	_ID, _STATUS.

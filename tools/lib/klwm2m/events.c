@@ -94,43 +94,68 @@ KLWM2M_API int klwm2m_events_fd(const struct klwm2m_events *ev)
 	return nl_socket_get_fd(ev->sk);
 }
 
+/**
+ * klwm2m_event_fill() - an event from a KLWM2M_CMD_EVENT message
+ * @nlh: the message
+ * @tb: its attributes
+ * @e: filled; e->paths points at *@paths
+ * @paths: an array of paths, grown as the message needs (realloc)
+ * @cap: its size
+ *
+ * Return: 0; -EBADMSG (no kind); -ENOMEM.
+ */
+int klwm2m_event_fill(const struct nlmsghdr *nlh, struct nlattr **tb, struct klwm2m_event *e,
+		      struct klwm2m_path **paths, unsigned int *cap)
+{
+	const struct genlmsghdr *g = nlmsg_data(nlh);
+	unsigned int n = 0;
+	struct nlattr *a;
+	int rem;
+
+	if (!tb[KLWM2M_A_EVENT_KIND])
+		return -EBADMSG;
+	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem)
+		n += nla_type(a) == KLWM2M_A_EVENT_PATH;
+	if (n > *cap) {
+		struct klwm2m_path *p = reallocarray(*paths, n, sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		*paths = p;
+		*cap = n;
+	}
+	memset(e, 0, sizeof(*e));
+	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem)
+		if (nla_type(a) == KLWM2M_A_EVENT_PATH && !klwm2m_get_path(a, &(*paths)[e->npaths]))
+			e->npaths++;
+	e->kind = nla_get_u8(tb[KLWM2M_A_EVENT_KIND]);
+	e->paths = *paths;
+	if (tb[KLWM2M_A_EVENT_PORTID])
+		e->portid = nla_get_u32(tb[KLWM2M_A_EVENT_PORTID]);
+	if (tb[KLWM2M_A_EVENT_SERVER]) {
+		e->has_server = 1;
+		e->server = nla_get_u16(tb[KLWM2M_A_EVENT_SERVER]);
+	}
+	return 0;
+}
+
 /* One KLWM2M_CMD_EVENT message to @cb; 0 when it is not one (skipped). */
 static int deliver(struct klwm2m_events *ev, struct nlmsghdr *nlh,
 		   int (*cb)(const struct klwm2m_event *e, void *arg), void *arg, int *count)
 {
-	struct nlattr *tb[KLWM2M_A_EVENT_MAX + 1], *a;
-	struct klwm2m_event e = { 0 };
+	struct nlattr *tb[KLWM2M_A_EVENT_MAX + 1];
+	struct klwm2m_event e;
 	struct genlmsghdr *g;
-	unsigned int n = 0;
-	int rem;
+	int err;
 
 	if (nlh->nlmsg_type != ev->family || !genlmsg_valid_hdr(nlh, 0))
 		return 0;
 	g = nlmsg_data(nlh);
-	if (g->cmd != KLWM2M_CMD_EVENT || genlmsg_parse(nlh, 0, tb, KLWM2M_A_EVENT_MAX, NULL) ||
-	    !tb[KLWM2M_A_EVENT_KIND])
+	if (g->cmd != KLWM2M_CMD_EVENT || genlmsg_parse(nlh, 0, tb, KLWM2M_A_EVENT_MAX, NULL))
 		return 0;
-	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem)
-		n += nla_type(a) == KLWM2M_A_EVENT_PATH;
-	if (n > ev->cap) {
-		struct klwm2m_path *p = reallocarray(ev->paths, n, sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		ev->paths = p;
-		ev->cap = n;
-	}
-	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem)
-		if (nla_type(a) == KLWM2M_A_EVENT_PATH && !klwm2m_get_path(a, &ev->paths[e.npaths]))
-			e.npaths++;
-	e.kind = nla_get_u8(tb[KLWM2M_A_EVENT_KIND]);
-	e.paths = ev->paths;
-	if (tb[KLWM2M_A_EVENT_PORTID])
-		e.portid = nla_get_u32(tb[KLWM2M_A_EVENT_PORTID]);
-	if (tb[KLWM2M_A_EVENT_SERVER]) {
-		e.has_server = 1;
-		e.server = nla_get_u16(tb[KLWM2M_A_EVENT_SERVER]);
-	}
+	err = klwm2m_event_fill(nlh, tb, &e, &ev->paths, &ev->cap);
+	if (err)
+		return err == -EBADMSG ? 0 : err;
 	(*count)++;
 	return cb(&e, arg);
 }

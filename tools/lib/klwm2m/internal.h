@@ -25,11 +25,32 @@ struct nlattr;
  */
 #define KLWM2M_RECV_BUFFER	(96 * 1024)
 
+/* Unsolicited messages queued at most on a handle; past it they count as lost. */
+#define KLWM2M_QUEUE_MAX	4096
+
+/* One unsolicited message, as received (queue.c). */
+struct klwm2m_note {
+	struct klwm2m_note *next;
+	size_t len;
+	_Alignas(8) unsigned char msg[];
+};
+
 struct klwm2m {
 	struct nl_sock *sk;
 	int family;
 	char errmsg[256];
 	int erroff;
+	unsigned char *rbuf;		/* one datagram, KLWM2M_RECV_BUFFER bytes */
+	/*
+	 * Messages the kernel sent on its own (sequence number 0: executes,
+	 * samples, server writes, results), read while waiting for a reply,
+	 * for klwm2m_process() and klwm2m_exec() (queue.c).
+	 */
+	struct klwm2m_note *q_head, **q_tail;
+	unsigned int q_len;
+	int overrun;			/* messages were lost: klwm2m_process() says so */
+	int epfd, evfd;			/* klwm2m_fd(): -1 until asked for */
+	int signalled;			/* evfd reads as ready */
 };
 
 /*
@@ -60,6 +81,30 @@ int klwm2m_transact(struct klwm2m *k, struct nl_msg *msg, int maxattr,
 /* The same for a dump; *@interrupted tells whether NLM_F_DUMP_INTR was seen. */
 int klwm2m_transact_dump(struct klwm2m *k, struct nl_msg *msg, int maxattr,
 			 int (*parse)(struct nlattr **tb, const struct nlmsghdr *nlh, void *arg), void *arg, int *interrupted);
+
+/*
+ * Reads one datagram from the kernel into k->rbuf; @flags: 0 or MSG_DONTWAIT.
+ * Return: its length; -EAGAIN; -ENOBUFS (the socket overran: messages were
+ * lost); -EMSGSIZE (larger than the buffer: lost); another -errno.
+ */
+int klwm2m_recv(struct klwm2m *k, int flags);
+/* Unsolicited messages (queue.c): a copy of @nlh joins the queue, or counts as lost. */
+int klwm2m_is_note(const struct klwm2m *k, const struct nlmsghdr *nlh);
+void klwm2m_queue(struct klwm2m *k, const struct nlmsghdr *nlh);
+void klwm2m_queue_free(struct klwm2m *k);
+/* The socket reported ENOBUFS: messages were lost. */
+void klwm2m_note_overrun(struct klwm2m *k);
+/*
+ * Moves what the socket holds now into the queue, without blocking.
+ * Return: 0 or -errno (not -ENOBUFS: an overrun is recorded instead).
+ */
+int klwm2m_drain(struct klwm2m *k);
+/* The queued EXEC_RESULT of execute @id, taken out of the queue; 0 when none. */
+int klwm2m_take_result(struct klwm2m *k, uint32_t id, int *status);
+
+/* A server-write event's attributes (events.c), paths in *@paths (grown to *@cap). */
+int klwm2m_event_fill(const struct nlmsghdr *nlh, struct nlattr **tb, struct klwm2m_event *e,
+		      struct klwm2m_path **paths, unsigned int *cap);
 
 /* Paths and values on the wire (store.c). */
 int klwm2m_put_path(struct nl_msg *msg, int attrtype, const struct klwm2m_path *p);

@@ -4,7 +4,11 @@
  *
  * Each request is sent with NLM_F_ACK and read until its acknowledgement, so a
  * call returns only when the kernel has finished with it. The kernel's
- * extended ACK message is kept on the handle for klwm2m_errmsg().
+ * extended ACK message is kept on the handle for klwm2m_errmsg(). Replies
+ * are read here rather than through libnl: what the kernel sends on its own
+ * meanwhile (executes, samples and writes for an owner) is queued for
+ * klwm2m_process() instead of being taken for the reply, and an overrun
+ * (ENOBUFS) is told apart from other failures.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -77,9 +81,34 @@ KLWM2M_API const char *klwm2m_strerror(int err)
 	}
 }
 
-/* One exchange in flight: what the callbacks fill. */
+int klwm2m_recv(struct klwm2m *k, int flags)
+{
+	int fd = nl_socket_get_fd(k->sk);
+
+	for (;;) {
+		struct sockaddr_nl from;
+		socklen_t fromlen = sizeof(from);
+		ssize_t n;
+
+		/* MSG_TRUNC: the datagram's real length, to tell a cut one. */
+		n = recvfrom(fd, k->rbuf, KLWM2M_RECV_BUFFER, flags | MSG_TRUNC,
+			     (struct sockaddr *)&from, &fromlen);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+		if (n > KLWM2M_RECV_BUFFER)
+			return -EMSGSIZE;
+		/* Only the kernel speaks to us (another root process could). */
+		if (fromlen == sizeof(from) && from.nl_pid == 0)
+			return (int)n;
+	}
+}
+
+/* One exchange in flight: its sequence number and what its reply gave. */
 struct exchange {
 	struct klwm2m *k;
+	uint32_t seq;
 	int (*parse)(struct nlattr **tb, const struct nlmsghdr *nlh, void *arg);
 	int maxattr;
 	void *arg;
@@ -88,30 +117,28 @@ struct exchange {
 	int interrupted;	/* a message carried NLM_F_DUMP_INTR */
 };
 
-static int on_valid(struct nl_msg *msg, void *arg)
+static void on_valid(struct exchange *x, const struct nlmsghdr *nlh)
 {
-	struct exchange *x = arg;
 	struct nlattr *tb[x->maxattr + 1];
 	int err;
 
 	/* After a failure the rest of the reply is read and dropped. */
 	if (x->error)
-		return NL_OK;
-	err = genlmsg_parse(nlmsg_hdr(msg), 0, tb, x->maxattr, NULL);
-	if (err) {
-		x->error = klwm2m_nle_to_errno(err);
+		return;
+	if (nlh->nlmsg_type != x->k->family || !genlmsg_valid_hdr((struct nlmsghdr *)nlh, 0) ||
+	    genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, x->maxattr, NULL)) {
+		x->error = -EBADMSG;
 		klwm2m_set_err(x->k, "malformed reply from the kernel");
-		return NL_OK;
+		return;
 	}
 	if (x->parse) {
-		err = x->parse(tb, nlmsg_hdr(msg), x->arg);
+		err = x->parse(tb, nlh, x->arg);
 		if (err) {
 			x->error = err;
 			if (err == -EBADMSG && !x->k->errmsg[0])
 				klwm2m_set_err(x->k, "the kernel's reply lacks an attribute");
 		}
 	}
-	return NL_OK;
 }
 
 /* The first error the kernel reported in this exchange, with its message and offset. */
@@ -124,111 +151,95 @@ static void take_error(struct exchange *x, const struct klwm2m_ack *ack)
 	x->k->erroff = ack->offset;
 }
 
-static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+/* The ACK (NLMSG_ERROR) ends a request; NLMSG_DONE ends a dump, with its error when it failed midway. */
+static void on_end(struct exchange *x, const struct nlmsghdr *nlh)
 {
-	struct exchange *x = arg;
-	const struct nlmsghdr *nlh = (const void *)((const char *)e - NLMSG_HDRLEN);
 	struct klwm2m_ack ack;
+	int bad;
 
-	if (klwm2m_parse_ack(nlh, nlh->nlmsg_len, &ack)) {
-		x->error = -EBADMSG;
-		klwm2m_set_err(x->k, "malformed acknowledgement from the kernel");
-	} else {
-		take_error(x, &ack);
-	}
-	x->done = 1;
-	return NL_STOP;
-}
-
-static int on_ack(struct nl_msg *msg, void *arg)
-{
-	struct exchange *x = arg;
-
-	x->done = 1;
-	return NL_STOP;
-}
-
-/* NLMSG_DONE ends a dump, and carries its error when it failed midway. */
-static int on_finish(struct nl_msg *msg, void *arg)
-{
-	struct exchange *x = arg;
-	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct klwm2m_ack ack;
-
-	if (klwm2m_parse_done(nlh, nlh->nlmsg_len, &ack)) {
+	if (nlh->nlmsg_type == NLMSG_ERROR)
+		bad = klwm2m_parse_ack(nlh, nlh->nlmsg_len, &ack);
+	else
+		bad = klwm2m_parse_done(nlh, nlh->nlmsg_len, &ack);
+	if (bad) {
 		if (!x->error)
-			klwm2m_set_err(x->k, "malformed end of dump from the kernel");
+			klwm2m_set_err(x->k, "malformed %s from the kernel",
+				       nlh->nlmsg_type == NLMSG_ERROR ? "acknowledgement" :
+								      "end of dump");
 		x->error = x->error ? x->error : -EBADMSG;
 	} else {
 		take_error(x, &ack);
 	}
 	x->done = 1;
-	return NL_STOP;
 }
 
-static int on_dump_intr(struct nl_msg *msg, void *arg)
+/* One message read while @x waits: its reply, a note for later, or a stale reply. */
+static void take(struct exchange *x, const struct nlmsghdr *nlh)
 {
-	struct exchange *x = arg;
-
-	x->interrupted = 1;
-	return NL_OK;
+	if (nlh->nlmsg_seq != x->seq) {
+		/* Replies to an exchange that gave up earlier are dropped. */
+		if (klwm2m_is_note(x->k, nlh))
+			klwm2m_queue(x->k, nlh);
+		return;
+	}
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		x->interrupted = 1;
+	if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE)
+		on_end(x, nlh);
+	else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE)
+		on_valid(x, nlh);
 }
 
 /*
  * Send @msg (consumed) and read until its acknowledgement or, for a dump,
  * its NLMSG_DONE. @parse sees each reply message's attributes; its first
  * failure is returned, the rest of the reply being read and dropped.
+ * Messages the kernel sends on its own meanwhile are queued (queue.c).
  */
 static int exchange(struct klwm2m *k, struct nl_msg *msg, int maxattr,
 		    int (*parse)(struct nlattr **, const struct nlmsghdr *, void *), void *arg, int *interrupted)
 {
 	struct exchange x = { .k = k, .parse = parse, .maxattr = maxattr, .arg = arg };
-	struct nl_cb *cb;
-	int err;
+	int err, flags = 0;
 
 	klwm2m_clear_err(k);
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &x);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &x);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &x);
-	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, &x);
-	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &x);
-
 	err = nl_send_auto(k->sk, msg);
+	x.seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
 	if (err < 0) {
 		klwm2m_set_err(k, "sending to the kernel failed: %s", nl_geterror(err));
-		err = klwm2m_nle_to_errno(err);
-		goto out;
+		return klwm2m_nle_to_errno(err);
 	}
-	err = 0;
 	while (!x.done) {
-		int r = nl_recvmsgs(k->sk, cb);
+		const struct nlmsghdr *nlh;
+		int len = klwm2m_recv(k, flags);
 
-		/*
-		 * When the kernel's error ended the exchange, libnl returns it
-		 * squeezed into its own codes (EISDIR, E2BIG... all become
-		 * NLE_FAILURE): keep the kernel's, in x.error.
-		 */
-		if (r < 0 && !x.done) {
-			err = klwm2m_nle_to_errno(r);
-			if (!k->errmsg[0])
-				klwm2m_set_err(k, "receiving from the kernel failed: %s",
-					       nl_geterror(r));
-			break;
+		if (len == -ENOBUFS) {
+			/*
+			 * Messages were lost, maybe this reply. The kernel
+			 * answers a request before send() returns (and the
+			 * next part of a dump when one is read): what is not
+			 * in the socket now never comes.
+			 */
+			klwm2m_note_overrun(k);
+			flags = MSG_DONTWAIT;
+			continue;
 		}
+		if (len == -EAGAIN && flags) {
+			klwm2m_set_err(k, "the kernel's reply was lost: the socket overran "
+				       "(call klwm2m_process() more often)");
+			return -ENOBUFS;
+		}
+		if (len < 0) {
+			klwm2m_set_err(k, "receiving from the kernel failed: %s", strerror(-len));
+			return len;
+		}
+		for (nlh = (const void *)k->rbuf; nlmsg_ok(nlh, len); nlh = nlmsg_next((void *)nlh, &len))
+			take(&x, nlh);
 	}
-	if (!err)
-		err = x.error;
 	if (interrupted)
 		*interrupted = x.interrupted;
-out:
-	nl_cb_put(cb);
-	return err;
+	return x.error;
 }
 
 int klwm2m_transact(struct klwm2m *k, struct nl_msg *msg, int maxattr,
@@ -393,8 +404,12 @@ KLWM2M_API int klwm2m_open(struct klwm2m **out)
 	if (!k)
 		return open_fail(NULL, -ENOMEM, "out of memory");
 	k->erroff = -1;
+	k->q_tail = &k->q_head;
+	k->epfd = -1;
+	k->evfd = -1;
 	k->sk = nl_socket_alloc();
-	if (!k->sk)
+	k->rbuf = malloc(KLWM2M_RECV_BUFFER);
+	if (!k->sk || !k->rbuf)
 		return open_fail(k, -ENOMEM, "out of memory");
 	err = genl_connect(k->sk);
 	if (err)
@@ -403,9 +418,11 @@ KLWM2M_API int klwm2m_open(struct klwm2m **out)
 	/*
 	 * Values reach KLWM2M_VALUE_WIRE_MAX and batches hold many: large
 	 * socket buffers (the kernel caps them at [rw]mem_max) and a receive
-	 * buffer that takes any message the module sends at once, so libnl
-	 * need not peek at each message's size first (a second system call
-	 * per reply). A larger message would fail with -EMSGSIZE, not be cut.
+	 * buffer that takes any message the module sends at once, so that
+	 * no message need be peeked at first (a second system call per
+	 * reply). A larger message would fail with -EMSGSIZE, not be cut.
+	 * Replies are read here (klwm2m_recv()), libnl's settings serve its
+	 * own reads (resolving the family).
 	 */
 	err = nl_socket_set_buffer_size(k->sk, KLWM2M_SOCKET_BUFFER, KLWM2M_SOCKET_BUFFER);
 	if (err)
@@ -452,5 +469,7 @@ KLWM2M_API void klwm2m_close(struct klwm2m *k)
 	if (!k)
 		return;
 	nl_socket_free(k->sk);
+	klwm2m_queue_free(k);
+	free(k->rbuf);
 	free(k);
 }

@@ -12,7 +12,9 @@
  * event listener (struct klwm2m_events) are not thread-safe. Use one per
  * thread, or serialise the calls on one yourself; distinct ones are
  * independent. A batch belongs to its handle: serialise both together.
- * Calls that take no handle (paths, values, DDF files) are thread-safe.
+ * What the kernel sends a handle on its own (klwm2m_process()) is queued on
+ * that handle and belongs to it the same way. Calls that take no handle
+ * (paths, values, DDF files) are thread-safe.
  *
  * Paths are struct klwm2m_path, values struct klwm2m_value; both have text
  * forms (klwm2m_path_parse(), klwm2m_value_parse() and their _format()).
@@ -592,6 +594,155 @@ void klwm2m_events_close(struct klwm2m_events *ev);
 
 /** klwm2m_event_name() - "value-changed", "instance-created", ... or "?" */
 const char *klwm2m_event_name(uint8_t kind);
+
+/* ---------------------------------------------------------------- owners and executes */
+
+/*
+ * An app owns objects or instances (klwm2m_own()): the kernel then sends
+ * the handle's socket, on its own, the executes servers ask for, the writes
+ * servers make and requests for fresh values (SAMPLE). They may arrive at
+ * any time, also while the handle waits for the reply to a request of its
+ * own: every call on the handle queues them, in order, and none is lost or
+ * taken for a reply. Wait for them with klwm2m_fd() and deliver them with
+ * klwm2m_process():
+ *
+ *	struct pollfd pfd = { .fd = klwm2m_fd(k), .events = POLLIN };
+ *
+ *	klwm2m_own(k, 3, 0);
+ *	for (;;) {
+ *		poll(&pfd, 1, -1);
+ *		klwm2m_process(k, &handlers, app);
+ *	}
+ */
+
+/**
+ * struct klwm2m_exec_request - an execute for an owner
+ * @id: answer it with klwm2m_exec_done(k, @id, status) within the module's
+ *	exec_timeout_ms (2 s by default), or it fails with -ETIMEDOUT
+ * @path: the executed resource (depth 3)
+ * @args: the Execute arguments as the server sent them (bytes, usually
+ *	LwM2M's text form "0='a',1"), or NULL when there were none
+ * @args_len: their length
+ * @has_server: a server asked for it: @server is its short ID
+ * @server: the short server ID, when @has_server
+ *
+ * Valid during the handler's call: copy what you keep.
+ */
+struct klwm2m_exec_request {
+	uint32_t id;
+	struct klwm2m_path path;
+	const void *args;
+	size_t args_len;
+	int has_server;
+	uint16_t server;
+};
+
+/**
+ * struct klwm2m_handlers - what klwm2m_process() delivers; NULL: dropped
+ * @exec: an execute of a resource the handle owns; answer it with
+ *	klwm2m_exec_done(), in the handler or later
+ * @sample: the kernel asks for a fresh value of @path (an observation with
+ *	epmax is due): write one
+ * @write: a server wrote values under the handle's claims: one call per
+ *	batch, with the paths under the handle's claims (VALUE_CHANGED,
+ *	has_server set); read the values with klwm2m_get()
+ *
+ * A handler returns 0 to go on; anything else stops klwm2m_process(), which
+ * returns it. Handlers may call the library on the same handle.
+ */
+struct klwm2m_handlers {
+	int (*exec)(struct klwm2m *k, const struct klwm2m_exec_request *req, void *arg);
+	int (*sample)(struct klwm2m *k, const struct klwm2m_path *path, void *arg);
+	int (*write)(struct klwm2m *k, const struct klwm2m_event *e, void *arg);
+};
+
+/**
+ * klwm2m_own() - make this handle's socket the owner of an object or an instance
+ * @k: handle
+ * @oid: the object
+ * @iid: one instance of it, or -1 for the whole object (an instance's owner
+ *	comes before the object's)
+ *
+ * Needs write permission on the object. The claim ends with klwm2m_disown()
+ * or klwm2m_close(). Claiming again what the handle owns succeeds.
+ *
+ * Return: 0; -EBUSY (another socket owns it); -ENOENT (no such object or
+ * instance); -EPERM; -EINVAL (@iid out of -1..65534).
+ */
+int klwm2m_own(struct klwm2m *k, uint16_t oid, int iid);
+
+/**
+ * klwm2m_disown() - end this handle's claim
+ * @k: handle
+ * @oid: the object
+ * @iid: the instance, or -1 for the object, as claimed
+ *
+ * Return: 0; -ENOENT (nobody owns it, or no such object or instance);
+ * -EBUSY (another socket owns it); -EPERM; -EINVAL.
+ */
+int klwm2m_disown(struct klwm2m *k, uint16_t oid, int iid);
+
+/**
+ * klwm2m_fd() - a descriptor to poll for POLLIN while the handle owns something
+ * @k: handle
+ *
+ * Ready when the socket holds messages or the queue does (messages read
+ * while waiting for a reply): then call klwm2m_process(). The descriptor
+ * belongs to the handle (closed by klwm2m_close()); do not read it.
+ *
+ * Return: the descriptor, or -errno.
+ */
+int klwm2m_fd(struct klwm2m *k);
+
+/**
+ * klwm2m_process() - deliver the messages the kernel sent on its own
+ * @k: handle
+ * @h: the handlers; a message whose handler is NULL is dropped
+ * @arg: passed to the handlers
+ *
+ * Delivers the queued messages in the order they came, then those the
+ * socket holds (a bounded number, 256 datagrams: when more remain,
+ * klwm2m_fd() stays ready). Never blocks.
+ *
+ * Return: how many messages a handler took (0: none was waiting); what a
+ * handler returned when it was not 0; -ENOBUFS when messages were lost (the
+ * socket overran, or more than 4096 waited in the queue): those before the
+ * loss were delivered, later ones keep coming; another -errno.
+ */
+int klwm2m_process(struct klwm2m *k, const struct klwm2m_handlers *h, void *arg);
+
+/**
+ * klwm2m_exec_done() - answer an execute
+ * @k: the handle that received it
+ * @id: struct klwm2m_exec_request.id
+ * @status: 0 (done) or -errno (e.g. -EIO: it failed)
+ *
+ * Return: 0; -ENOENT (unknown, answered or timed out already); -EPERM (the
+ * execute went to another socket); -EINVAL (@status not 0 or -errno).
+ */
+int klwm2m_exec_done(struct klwm2m *k, uint32_t id, int status);
+
+/**
+ * klwm2m_exec() - execute a resource through the app that owns it (needs CAP_NET_ADMIN)
+ * @k: handle
+ * @path: the resource (depth 3); its definition must allow Execute
+ * @args: the Execute arguments, or NULL
+ * @len: their length, at most KLWM2M_EXEC_ARGS_MAX (1024)
+ * @ssid: the short server ID the agent executes for, or 0
+ * @status: receives the owner's answer: 0, its -errno, -ETIMEDOUT (it did
+ *	not answer within the module's exec_timeout_ms), -EPIPE (its socket
+ *	closed first), or -EAGAIN (its socket's buffer was full)
+ *
+ * Waits for the result: the module's exec_timeout_ms (read from
+ * /sys/module/klwm2m/parameters, else 2 s) and a margin. Anything else the
+ * kernel sends meanwhile is queued for klwm2m_process().
+ *
+ * Return: 0 with *@status set; -ESRCH (no app owns the resource); -ENOENT;
+ * -EPERM; -EINVAL; -ETIMEDOUT when no result came in time (the socket may
+ * have overrun and lost it).
+ */
+int klwm2m_exec(struct klwm2m *k, const struct klwm2m_path *path, const void *args,
+		size_t len, uint16_t ssid, int *status);
 
 #ifdef __cplusplus
 }
