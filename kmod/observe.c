@@ -820,6 +820,9 @@ static void engine_work(struct work_struct *work)
 		now = eng_now(eng);
 		obs_sample(eng, o, &s);
 		r = klwm2m_eval_timer(&o->ev, &o->attrs, &s, now, &epmax);
+		/* A fresh value, when an app owns it, arrives as a change. */
+		if (epmax)
+			klwm2m_exec_sample(eng->net, &o->path);
 		if (r)
 			obs_notify(eng, o, r, &s, now);
 		obs_arm(eng, o, now);
@@ -933,9 +936,9 @@ static void engine_changed(struct klwm2m_store *st, enum klwm2m_change what,
 	eng->mark++;
 	switch (what) {
 	case KLWM2M_CHANGE_VALUES:
+		/* At depth 3 only a clear touches resource instances. */
 		for (i = 0; i < n; i++)
-			collect(eng, &ops[i].path, ops[i].path.depth == 3 && !ops[i].val &&
-				!ops[i].inplace, &list);
+			collect(eng, &ops[i].path, ops[i].path.depth == 3, &list);
 		break;
 	case KLWM2M_CHANGE_INST_CREATED:
 		collect(eng, p, false, &list);
