@@ -153,9 +153,13 @@ static int __init klwm2m_init(void)
 	if (err)
 		goto err_sysfs;
 
-	err = register_pernet_subsys(&klwm2m_net_ops);
+	err = klwm2m_observe_module_init();
 	if (err)
 		goto err_exec;
+
+	err = register_pernet_subsys(&klwm2m_net_ops);
+	if (err)
+		goto err_observe;
 
 	err = netlink_register_notifier(&klwm2m_netlink_notifier);
 	if (err)
@@ -173,6 +177,8 @@ err_notifier:
 err_pernet:
 	unregister_pernet_subsys(&klwm2m_net_ops);
 	rcu_barrier();
+err_observe:
+	klwm2m_observe_module_exit();
 err_exec:
 	klwm2m_exec_module_exit();
 err_sysfs:
@@ -188,6 +194,7 @@ static void __exit klwm2m_exit(void)
 	unregister_pernet_subsys(&klwm2m_net_ops);
 	/* Values are freed by RCU callbacks in this module: let them run. */
 	rcu_barrier();
+	klwm2m_observe_module_exit();
 	klwm2m_exec_module_exit();
 	klwm2m_sysfs_exit();
 }

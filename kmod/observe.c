@@ -468,6 +468,7 @@ static void attrs_effective(struct klwm2m_engine *eng, u16 ssid, const struct kl
 /* ---------------------------------------------------------------- observations */
 
 struct klwm2m_obs {
+	struct rcu_head rcu;	/* freed after a grace period: see may_concern() */
 	u32 id;
 	u16 ssid;		/* 0: no server's attributes */
 	u32 flags;
@@ -499,6 +500,31 @@ static int srv_count(struct klwm2m_engine *eng, u16 ssid, int delta)
 		return 0;
 	}
 	return xa_err(xa_store(&eng->srv_obs, ssid, xa_mk_value(n), GFP_KERNEL));
+}
+
+/* Observations have a cache of their own: ~300 bytes would take 512 from kmalloc. */
+static struct kmem_cache *obs_cache;
+
+static void obs_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(obs_cache, container_of(head, struct klwm2m_obs, rcu));
+}
+
+/**
+ * klwm2m_observe_module_init() - what the engine needs before any namespace
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int klwm2m_observe_module_init(void)
+{
+	obs_cache = KMEM_CACHE(klwm2m_obs, 0);
+	return obs_cache ? 0 : -ENOMEM;
+}
+
+/* After every namespace's engine is gone and an rcu_barrier(). */
+void klwm2m_observe_module_exit(void)
+{
+	kmem_cache_destroy(obs_cache);
 }
 
 static u64 eng_now(struct klwm2m_engine *eng)
@@ -846,7 +872,7 @@ static void obs_free(struct klwm2m_engine *eng, struct klwm2m_obs *o)
 	if (o->inflight)
 		consume_skb(o->inflight);
 	sock_put(o->sk);
-	kfree(o);
+	call_rcu(&o->rcu, obs_free_rcu);
 }
 
 /* The observed path is gone: a last notification, and the end. */
@@ -918,6 +944,29 @@ static void evaluate_list(struct klwm2m_engine *eng, struct list_head *list)
 	}
 }
 
+/*
+ * Could any observation concern the batch? Looked up under RCU alone (an
+ * observation is freed after a grace period), so that observations
+ * elsewhere cost a set a few lookups and not the engine's lock.
+ */
+static bool may_concern(struct klwm2m_engine *eng, const struct klwm2m_set *ops, unsigned int n)
+{
+	bool found = false;
+	unsigned int i;
+	int depth;
+
+	rcu_read_lock();
+	for (i = 0; !found && i < n; i++) {
+		for (depth = 1; !found && depth <= 3; depth++) {
+			u64 key = obs_key(ops[i].path.oid, ops[i].path.iid, ops[i].path.rid, depth);
+
+			found = rhltable_lookup(&eng->by_key, &key, obs_params);
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
 /* The store committed a change (store.h: on_change), under its lock. */
 static void engine_changed(struct klwm2m_store *st, enum klwm2m_change what,
 			   const struct klwm2m_path *p, const struct klwm2m_set *ops,
@@ -930,7 +979,7 @@ static void engine_changed(struct klwm2m_store *st, enum klwm2m_change what,
 	unsigned int i;
 	LIST_HEAD(list);
 
-	if (!READ_ONCE(eng->nobs))
+	if (!READ_ONCE(eng->nobs) || (what == KLWM2M_CHANGE_VALUES && !may_concern(eng, ops, n)))
 		return;
 	mutex_lock(&eng->lock);
 	eng->mark++;
@@ -1509,7 +1558,7 @@ int klwm2m_nl_obs_create_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (GENL_REQ_ATTR_CHECK(info, KLWM2M_A_OBS_PATH))
 		return -EINVAL;
-	o = kzalloc(sizeof(*o), GFP_KERNEL);
+	o = kmem_cache_zalloc(obs_cache, GFP_KERNEL);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!o || !msg) {
 		err = -ENOMEM;
@@ -1588,7 +1637,9 @@ err_unlock:
 	mutex_unlock(&eng->lock);
 err_free:
 	nlmsg_free(msg);
-	kfree(o);
+	/* It may have been in the table a moment: a lookup may still see it. */
+	if (o)
+		call_rcu(&o->rcu, obs_free_rcu);
 	return err;
 }
 

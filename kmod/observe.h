@@ -103,6 +103,8 @@ struct klwm2m_engine {
 	u64 (*clock)(struct klwm2m_engine *eng);	/* KUnit's; NULL: ktime_get_ns() */
 };
 
+int klwm2m_observe_module_init(void);
+void klwm2m_observe_module_exit(void);
 void klwm2m_engine_init(struct klwm2m_engine *eng, struct net *net, struct klwm2m_store *st);
 void klwm2m_engine_destroy(struct klwm2m_engine *eng);
 void klwm2m_obs_release(struct klwm2m_engine *eng, u32 portid);

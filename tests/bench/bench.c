@@ -839,17 +839,17 @@ static int cmd_observe(void)
 			raw_observe(o.fd, have + 1, 0);
 		other[i] = rate(op_set_int, k);
 	}
-	progress("memory of observations");
+	progress("memory of attribute sets and observations");
 	close(o.fd);
 	snapshot(&s0);
+	for (have = 0; have < OBS_MANY; have++)
+		raw_attr(ctl, have + 1, 1);
+	snapshot(&s1);
 	o.fd = genl_open();
 	for (have = 0; have < OBS_MANY; have++)
 		raw_observe(o.fd, have + 1, 1);
-	snapshot(&s1);
-	close(o.fd);
-	for (have = 0; have < OBS_MANY; have++)
-		raw_attr(ctl, have + 1, 1);
 	snapshot(&s2);
+	close(o.fd);
 
 	progress("sets with observations of their resource");
 	o.fd = genl_open();
@@ -886,7 +886,7 @@ static int cmd_observe(void)
 	       " (linear: about equal)\n",
 	       (1 / same[2] - 1 / same[0]) / 100 * 1e6, (1 / same[3] - 1 / same[0]) / OBS_MANY * 1e6);
 	printf("  memory: %.0f bytes per observation, %.0f bytes per attribute set (slab objects, %u each)\n",
-	       (double)slab_bytes(&s0, &s1) / OBS_MANY, (double)slab_bytes(&s1, &s2) / OBS_MANY,
+	       (double)slab_bytes(&s1, &s2) / OBS_MANY, (double)slab_bytes(&s0, &s1) / OBS_MANY,
 	       OBS_MANY);
 
 	close(ctl);

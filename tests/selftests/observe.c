@@ -333,6 +333,43 @@ TEST_F(observe, server_defaults_apply_where_no_attribute_is_written)
 	EXPECT_EQ(-ETIMEDOUT, next_note(self->fd, &n, 2500));
 }
 
+TEST_F(observe, epmax_asks_the_owning_app_for_a_fresh_value)
+{
+	struct genl_req r;
+	struct genl_ack a;
+	int owner, id, cmd;
+	struct note n;
+	double t0;
+
+	owner = genl_open();
+	ASSERT_LE(0, owner);
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_OWN, KLWM2M_GENL_VERSION);
+	put_u16(&r, KLWM2M_A_OWN_OBJ, 3303);
+	put_u16(&r, KLWM2M_A_OWN_INST, 0);
+	ASSERT_EQ(0, genl_exchange(owner, &r, &a));
+	ASSERT_EQ(0, a.error) TH_LOG("own: %s", a.msg);
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_ATTR_SET, KLWM2M_GENL_VERSION);
+	put_u16(&r, KLWM2M_A_ATTR_SERVER, SSID);
+	put_path(&r, KLWM2M_A_ATTR_PATH, 3, 0, 5700);
+	put_u32(&r, KLWM2M_A_ATTR_EPMAX, 1);
+	ASSERT_EQ(0, genl_exchange(self->wr, &r, &a));
+	ASSERT_EQ(0, a.error) TH_LOG("attr: %s", a.msg);
+	t0 = now_s();
+	id = observe(self->fd, self->family, 3, 0, 5700, SSID, 0, &a);
+	ASSERT_LT(0, id);
+	cmd = genl_recv(owner, &a, 10000);
+	ASSERT_EQ(KLWM2M_CMD_SAMPLE, cmd);
+	EXPECT_LE(0.9, now_s() - t0);
+	ASSERT_NE(NULL, a.tb[KLWM2M_A_EVENT_PATH]);
+	EXPECT_EQ(5700, *(uint16_t *)PAYLOAD(genl_nested(a.tb[KLWM2M_A_EVENT_PATH],
+							 KLWM2M_A_PATH_RES)));
+	/* The owner's fresh value is a change like any other. */
+	ASSERT_EQ(0, set_float(owner, self->family, 0, F64_15));
+	ASSERT_EQ(0, next_note(self->fd, &n, 5000));
+	EXPECT_EQ(F64_15, n.f5700);
+	close(owner);
+}
+
 TEST_F(observe, closing_the_socket_ends_its_observations)
 {
 	struct genl_req r;
