@@ -100,7 +100,6 @@ struct klwm2m_engine {
 	spinlock_t due_lock;
 	struct list_head due;
 	struct work_struct work;
-	u64 (*clock)(struct klwm2m_engine *eng);	/* KUnit's; NULL: ktime_get_ns() */
 };
 
 int klwm2m_observe_module_init(void);
