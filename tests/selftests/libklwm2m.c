@@ -703,7 +703,7 @@ TEST_F(lib, a_notification_arriving_while_the_observer_waits_for_a_reply_is_deli
 	ASSERT_EQ(1, fd_ready(self->k));
 	ASSERT_EQ(0, klwm2m_get_int(self->k, &RES(0), &i)) TH_LOG("%s", klwm2m_errmsg(self->k));
 	ASSERT_EQ(3, i);
-	ASSERT_EQ(0, klwm2m_set_int(self->k, &RES(7), 1));
+	ASSERT_EQ(0, klwm2m_set_uint(self->k, &RES(7), 1)) TH_LOG("%s", klwm2m_errmsg(self->k));
 	/* ...and comes out of the queue afterwards, once. */
 	ASSERT_EQ(1, fd_ready(self->k));
 	ASSERT_EQ(1, klwm2m_process(self->k, &notify_handlers, &s));

@@ -184,7 +184,8 @@ int cmd_attr(struct klwm2m *k, int argc, char **argv)
 	for (size_t i = 0; i < NATTRS; i++)
 		opts[2 + i] = (struct option){ attr_opts[i].name, required_argument, NULL,
 					       256 + (int)i };
-	optind = 1;
+	/* 0: a full restart of getopt, which main() left in "+" (stop at operands) mode. */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 's')
 			err = parse_ssid(optarg, &ssid);
@@ -240,7 +241,8 @@ int cmd_server(struct klwm2m *k, int argc, char **argv)
 	uint16_t ssid = 0;
 	int c, err;
 
-	optind = 1;
+	/* 0: a full restart of getopt, which main() left in "+" (stop at operands) mode. */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'n' && c != 'x')
 			return EXIT_USAGE;
@@ -336,7 +338,8 @@ int cmd_observe(struct klwm2m *k, int argc, char **argv)
 	uint16_t ssid = 0;
 	int c, err, sfd, fd, ready = 0, rc = 0;
 
-	optind = 1;
+	/* 0: a full restart of getopt, which main() left in "+" (stop at operands) mode. */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 's' && parse_ssid(optarg, &ssid))
 			return EXIT_USAGE;
