@@ -107,10 +107,10 @@ check "a mode above 0777 exits 2" exit_code 2 "$ctl" define --mode 1777 "$reg/33
 
 tmp=$(mktemp -d)
 mon_pid=
-own_pid=
+bg_pid=
 cleanup() {
 	[ -n "$mon_pid" ] && kill "$mon_pid" 2>/dev/null
-	[ -n "$own_pid" ] && kill "$own_pid" 2>/dev/null
+	[ -n "$bg_pid" ] && kill "$bg_pid" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -413,24 +413,28 @@ PY
 }
 
 # ---- owners: own runs a command for each execute, exec prints its status
-start_own() { # OUT ARGS...: klwm2mctl ARGS in the background, once it owns
-	local out=$1 i
-	shift
+start_bg() { # PATTERN OUT ARGS...: klwm2mctl ARGS in the background, once stderr shows PATTERN
+	local pattern=$1 out=$2 i
+	shift 2
 	"$ctl" "$@" >"$out" 2>"$out.err" &
-	own_pid=$!
-	for i in $(seq 50); do grep -q '^klwm2mctl: owning' "$out.err" && return 0; sleep 0.2; done
-	echo "own did not start:"
+	bg_pid=$!
+	for i in $(seq 100); do grep -q "$pattern" "$out.err" && return 0; sleep 0.2; done
+	echo "klwm2mctl $* did not start:"
 	cat "$out.err"
 	return 1
 }
 
-stop_own() { # SIGNAL: it exits 0
+start_own() { # OUT ARGS...: klwm2mctl ARGS in the background, once it owns
+	start_bg '^klwm2mctl: owning' "$@"
+}
+
+stop_bg() { # SIGNAL: it exits 0
 	local rc
-	kill "-$1" "$own_pid"
-	wait "$own_pid"
+	kill "-$1" "$bg_pid"
+	wait "$bg_pid"
 	rc=$?
-	own_pid=
-	[ "$rc" -eq 0 ] || { echo "own exited $rc"; return 1; }
+	bg_pid=
+	[ "$rc" -eq 0 ] || { echo "klwm2mctl exited $rc"; return 1; }
 }
 
 # The command: logs its environment to the file $0, exits with the code its arguments name.
@@ -445,7 +449,7 @@ own_runs_a_command_per_execute() {
 		[ "$("$ctl" exec /$T/0/10 code=4 2>/dev/null)" = -5 ] &&
 		"$ctl" set --server 101 /$T/0/0 8 /$T/1/0 9 || return 1
 	sleep 1
-	stop_own INT || { cat "$tmp/own.out.err"; return 1; }
+	stop_bg INT || { cat "$tmp/own.out.err"; return 1; }
 	cat "$tmp/own.out"
 	[ "$(cat "$tmp/own.log")" = "/$T/0/10|code=0|
 /$T/0/10|code=3|101
@@ -462,7 +466,7 @@ own_json() {
 	start_own "$tmp/ownj.out" -j own /$T -- sh -c 'echo chatter; exit 127' || return 1
 	"$ctl" -j exec /$T/1/10 >"$tmp/execj.out"
 	[ $? -eq 1 ] || { echo "exec did not exit 1"; return 1; }
-	stop_own TERM || return 1
+	stop_bg TERM || return 1
 	grep -q chatter "$tmp/ownj.out.err" || { echo "no chatter on stderr"; return 1; }
 	python3 - "$tmp/ownj.out" "$tmp/execj.out" <<'PY'
 import errno, json, sys
@@ -489,6 +493,130 @@ own_refusals() {
 		refused 1 "Operation not permitted" nobody "$ctl" exec /$T/0/10
 }
 
+# ---- the notification engine: attributes, server defaults, observe
+attr_write_show_dump() {
+	"$ctl" attr /$T/0/2 --ssid 101 --pmin 2 --pmax 60 --gt 25.5 --lt -1 --st 0.5 --con 1 &&
+		"$ctl" attr --ssid 101 /$T/0 --epmin 1 &&
+		"$ctl" attr /$T/0/3 --ssid 101 --edge 1 || return 1
+	expect_cmd "/$T/0/2 pmin=2 pmax=60 gt=25.5 lt=-1 st=0.5 con=1" "$ctl" attr /$T/0/2 --ssid 101 &&
+		expect_cmd "/$T/1" "$ctl" attr /$T/1 --ssid 101 &&
+		expect_cmd "/$T/0 epmin=1
+/$T/0/2 pmin=2 pmax=60 gt=25.5 lt=-1 st=0.5 con=1
+/$T/0/3 edge=1" "$ctl" attr --ssid 101 &&
+		expect_cmd "" "$ctl" attr --ssid 102 &&
+		"$ctl" -j attr --ssid 101 | python3 -c '
+import json, sys
+a = json.load(sys.stdin)
+assert [x["path"] for x in a] == ["/'$T'/0", "/'$T'/0/2", "/'$T'/0/3"], a
+assert a[1] == {"path": "/'$T'/0/2", "pmin": 2, "pmax": 60, "gt": 25.5, "lt": -1.0, "st": 0.5,
+                "con": 1}, a[1]
+assert a[2] == {"path": "/'$T'/0/3", "edge": 1}, a[2]
+'
+}
+
+attr_clear() {
+	"$ctl" attr /$T/0/2 --ssid 101 --clear gt,con --hqmax 3 || return 1
+	expect_cmd "/$T/0/2 pmin=2 pmax=60 lt=-1 st=0.5 hqmax=3" "$ctl" attr /$T/0/2 --ssid 101 &&
+		"$ctl" attr /$T/0 --ssid 101 --clear epmin &&
+		"$ctl" attr /$T/0/3 --ssid 101 --clear edge &&
+		"$ctl" attr /$T/0/2 --ssid 101 --clear pmin,pmax,lt,st,hqmax &&
+		expect_cmd "" "$ctl" attr --ssid 101
+}
+
+attr_refusals() {
+	"$ctl" attr /$T/0/2 --ssid 101 --lt 0 || return 1
+	refused 1 "kernel reports: lt must be below gt" "$ctl" attr /$T/0/2 --ssid 101 --gt -5 &&
+		refused 1 "kernel reports: gt, lt and st apply to numeric resources only" \
+			"$ctl" attr /$T/0/4 --ssid 101 --gt 1 &&
+		refused 1 "kernel reports: edge applies to boolean resources only" \
+			"$ctl" attr /$T/0/0 --ssid 101 --edge 1 &&
+		refused 1 "Operation not permitted" nobody "$ctl" attr /$T/0/2 --ssid 101 --pmin 1 &&
+		expect_cmd "/$T/0/2 lt=0" "$ctl" attr /$T/0/2 --ssid 101 &&
+		"$ctl" attr /$T/0/2 --ssid 101 --clear lt
+}
+
+server_defaults() {
+	"$ctl" server 101 --pmin 1 --pmax 300 && "$ctl" server 101 --pmax 30 && "$ctl" server 101 &&
+		refused 1 "Operation not permitted" nobody "$ctl" server 101 --pmin 1
+}
+
+wait_lines() { # FILE N: until FILE has N lines (40 s at most: QEMU without KVM)
+	local i
+	for i in $(seq 200); do [ "$(wc -l <"$1")" -ge "$2" ] && return 0; sleep 0.2; done
+	echo "$1 has $(wc -l <"$1") lines, wanted $2:"
+	cat "$1"
+	return 1
+}
+
+# Notification lines without their time: SEQ REASON [con] PATH VALUE...
+untimed() {
+	sed -E 's/^([0-9]+ [a-z]+) [0-9]+\.[0-9]{9}( |$)/\1\2/' "$1"
+}
+
+observe_with_gt() {
+	"$ctl" set /$T/0/2 5 && "$ctl" attr /$T/0/2 --ssid 201 --gt 30 --con 1 || return 1
+	start_bg '^klwm2mctl: observing' "$tmp/obs.out" observe /$T/0/2 --ssid 201 --initial ||
+		return 1
+	# 10 and 36 cross nothing: no notification.
+	"$ctl" set /$T/0/2 10 && "$ctl" set /$T/0/2 35 && "$ctl" set /$T/0/2 36 &&
+		"$ctl" set /$T/0/2 20 || return 1
+	wait_lines "$tmp/obs.out" 3 || return 1
+	sleep 1
+	stop_bg INT || { cat "$tmp/obs.out.err"; return 1; }
+	cat "$tmp/obs.out"
+	grep -qE '^1 initial [0-9]{10}\.[0-9]{9} con /' "$tmp/obs.out" &&
+		[ "$(untimed "$tmp/obs.out")" = "1 initial con /$T/0/2 5
+2 change con /$T/0/2 35
+3 change con /$T/0/2 20" ] && "$ctl" attr /$T/0/2 --ssid 201 --clear gt,con
+}
+
+observe_json() {
+	"$ctl" set /$T/1/0 9 || return 1
+	start_bg '^klwm2mctl: observing' "$tmp/obsj.out" -j observe /$T/1 --initial || return 1
+	"$ctl" set /$T/1/0 10 /$T/1/3 true && "$ctl" set /$T/1/4 "a b" || return 1
+	wait_lines "$tmp/obsj.out" 3 || return 1
+	stop_bg TERM || return 1
+	python3 - "$tmp/obsj.out" "$(date +%s)" <<'EOF'
+import json, sys
+n = [json.loads(l) for l in open(sys.argv[1])]
+assert [(x["seq"], x["reason"], x["con"]) for x in n] == [
+    (1, "initial", False), (2, "change", False), (3, "change", False)], n
+assert len({x["id"] for x in n}) == 1 and n[0]["id"] > 0, n
+now = int(sys.argv[2]) * 10**9
+assert all(now - 600 * 10**9 < x["time_ns"] <= now + 10**9 for x in n), n
+v = [[(r["path"], r["type"], r["value"]) for r in x["values"]] for x in n]
+assert v[0] == [("/32000/1/0", "integer", 9)], v[0]
+assert v[1] == [("/32000/1/0", "integer", 10), ("/32000/1/3", "boolean", True)], v[1]
+assert v[2][-1] == ("/32000/1/4", "string", "a b"), v[2]
+EOF
+}
+
+observe_server_pmax() {
+	"$ctl" set /$T/0/0 7 && "$ctl" server 203 --pmax 1 || return 1
+	start_bg '^klwm2mctl: observing' "$tmp/obsp.out" observe /$T/0/0 --ssid 203 || return 1
+	wait_lines "$tmp/obsp.out" 1 || return 1
+	stop_bg INT || return 1
+	"$ctl" server 203 || return 1
+	untimed "$tmp/obsp.out" | head -n 1 | grep -qx "1 pmax /$T/0/0 7"
+}
+
+observe_ends_when_gone() {
+	local i
+	"$ctl" create /$T/8 >/dev/null || return 1
+	start_bg '^klwm2mctl: observing' "$tmp/obsg.out" observe /$T/8 || return 1
+	"$ctl" delete /$T/8 || return 1
+	for i in $(seq 100); do kill -0 "$bg_pid" 2>/dev/null || break; sleep 0.2; done
+	wait "$bg_pid" || { echo "observe exited $?"; return 1; }
+	bg_pid=
+	grep -q "/$T/8 was removed" "$tmp/obsg.out.err" && [ "$(untimed "$tmp/obsg.out")" = "1 gone" ]
+}
+
+observe_refusals() {
+	refused 1 "kernel reports: no such instance" "$ctl" observe /$T/99 &&
+		refused 1 "kernel reports: an executable resource holds no value to observe" \
+			"$ctl" observe /$T/0/10
+}
+
 undefine_busy() {
 	refused 1 "Device or resource busy (kernel reports: the object still has instances)" \
 		"$ctl" undefine $T
@@ -512,7 +640,12 @@ usage_exits_2() {
 		"get /$T/0/0/0/0" "get /65535/0/0" "create /$T/0/0" "delete /$T" "dump / /" \
 		"undefine x" "undefine 65535" "objects 1 2" "show" "monitor x" "create" \
 		"exec" "exec /$T/0" "exec --server 0 /$T/0/10" "exec /$T/0/10 a b" "own $T" \
-		"own $T --" "own $T/0/10 -- true" "set --server 65535 /$T/0/0 1"; do
+		"own $T --" "own $T/0/10 -- true" "set --server 65535 /$T/0/0 1" \
+		"attr /$T/0/2" "attr /$T/0/2 --ssid 0" "attr /$T/0/2 --ssid 1 --edge 2" \
+		"attr /$T/0/2 --ssid 1 --pmin -1" "attr /$T/0/2 --ssid 1 --gt x" \
+		"attr /$T/0/2 --ssid 1 --clear foo" "attr --ssid 1 --pmin 1" "attr / --ssid 1" \
+		"attr /$T/0 /$T/1 --ssid 1" "server" "server 0" "server 65535" "server 1 --pmax x" \
+		"observe" "observe /$T/0 /$T/1" "observe /$T/0 --ssid 0" "observe /"; do
 		# shellcheck disable=SC2086 # the arguments are meant to split
 		exit_code 2 "$ctl" $args || { echo "klwm2mctl $args"; return 1; }
 	done
@@ -521,7 +654,8 @@ usage_exits_2() {
 help_has_examples() {
 	local out
 	out=$("$ctl" --help) || return 1
-	for c in undefine objects show create delete set get dump monitor own exec; do
+	for c in undefine objects show create delete set get dump monitor own exec attr server \
+		observe; do
 		grep -q "^  klwm2mctl .*$c" <<<"$out" || { echo "no example of $c"; return 1; }
 	done
 }
@@ -554,6 +688,17 @@ check "own runs its command per execute; exec prints the status; server writes s
 check "own -j and exec -j print JSON; the command's output goes to stderr" own_json
 check "once own exited, nobody owns the object" nobody_owns_after_own_exits
 check "own and exec are refused with the kernel's reason" own_refusals
+check "attr writes, shows exactly one path's attributes and dumps a server's, also as JSON" \
+	attr_write_show_dump
+check "attr --clear removes the named attributes and keeps the rest" attr_clear
+check "a refused attr changes nothing, exits 1 and prints the kernel's reason" attr_refusals
+check "server sets and removes a server's default periods (admins only)" server_defaults
+check "observe prints the initial state and only the crossings of a gt set with attr --ssid" \
+	observe_with_gt
+check "observe -j prints one JSON object per notification" observe_json
+check "a server's default pmax makes observe print a pmax notification" observe_server_pmax
+check "observe ends by itself when the observed instance is deleted" observe_ends_when_gone
+check "observe is refused with the kernel's reason" observe_refusals
 check "undefine is refused with EBUSY while instances exist" undefine_busy
 check "delete then undefine empties the store" delete_and_undefine
 check "bad usage exits 2" usage_exits_2

@@ -4,7 +4,9 @@
  * namespace: typed writes and reads, batches and the entry a refusal names,
  * dumps (stopped early, interrupted by a write), object definitions, events
  * (origin, server, overrun), owners: messages the kernel sends while the
- * handle waits for a reply are queued and delivered later, executes.
+ * handle waits for a reply are queued and delivered later, executes;
+ * notification attributes, server defaults, observations and their
+ * notifications through klwm2m_process().
  */
 #include <errno.h>
 #include <poll.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -557,6 +560,419 @@ TEST_F(lib, an_execute_reaches_the_owning_process_and_its_answer_comes_back)
 	ASSERT_EQ(-ESRCH, klwm2m_exec(self->k, &p, NULL, 0, 0, &status));
 	close(pipefd[0]);
 	close(pipefd[1]);
+}
+
+/* ---------------------------------------------------------------- observations */
+
+#define OBJ_PATH(d, i) ((struct klwm2m_path){ .oid = OID, .iid = (i), .depth = (d) })
+
+/* What a notify handler saw: the count, and a copy of the last notification. */
+struct notes {
+	int n;
+	struct klwm2m_notification last;	/* records: NULL, see rec[] */
+	struct klwm2m_record rec[4];		/* bytes: see str[] */
+	char str[4][32];
+	uint32_t ids[8];			/* the observation of each, in order */
+};
+
+static int keep_notification(struct klwm2m *k, const struct klwm2m_notification *n, void *arg)
+{
+	struct notes *s = arg;
+
+	if (s->n < 8)
+		s->ids[s->n] = n->id;
+	s->n++;
+	s->last = *n;
+	s->last.records = NULL;
+	for (unsigned int i = 0; i < n->nrecords && i < 4; i++) {
+		s->rec[i] = n->records[i];
+		if (n->records[i].value.type == KLWM2M_TYPE_STRING) {
+			snprintf(s->str[i], sizeof(s->str[i]), "%.*s",
+				 (int)n->records[i].value.bytes.len,
+				 (const char *)n->records[i].value.bytes.ptr);
+			s->rec[i].value.bytes.ptr = s->str[i];
+		}
+	}
+	return 0;
+}
+
+static const struct klwm2m_handlers notify_handlers = { .notify = keep_notification };
+
+/* Waits up to @ms for the handle to be ready, then delivers: klwm2m_process()'s result. */
+static int process_within(struct klwm2m *k, struct notes *s, int ms)
+{
+	struct pollfd p = { .fd = klwm2m_fd(k), .events = POLLIN };
+
+	if (poll(&p, 1, ms) != 1)
+		return -ETIMEDOUT;
+	return klwm2m_process(k, &notify_handlers, s);
+}
+
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
+TEST_F(lib, an_observer_gets_the_initial_state_then_each_change_in_order)
+{
+	struct notes s = { 0 };
+	uint64_t before, after;
+	uint32_t id = 0;
+
+	ASSERT_EQ(0, klwm2m_set_int(self->k, &RES(0), 1));
+	before = realtime_ns();
+	ASSERT_EQ(0, klwm2m_observe(self->k, 0, &RES(0), KLWM2M_OBS_F_INITIAL, &id))
+		TH_LOG("%s", klwm2m_errmsg(self->k));
+	after = realtime_ns();
+	ASSERT_NE(0, id);
+	/* The initial notification came with the reply: it waits in the queue. */
+	ASSERT_EQ(1, fd_ready(self->k));
+	ASSERT_EQ(1, klwm2m_process(self->k, &notify_handlers, &s));
+	ASSERT_EQ(id, s.last.id);
+	ASSERT_EQ(1, s.last.seq);
+	ASSERT_EQ(KLWM2M_NOTIFY_INITIAL, s.last.reason);
+	ASSERT_STREQ("initial", klwm2m_notify_reason_name(s.last.reason));
+	ASSERT_EQ(0, s.last.con);
+	ASSERT_LE(before, s.last.time_ns);
+	ASSERT_GE(after, s.last.time_ns);
+	ASSERT_EQ(1, s.last.nrecords);
+	ASSERT_EQ(3, s.rec[0].path.depth);
+	ASSERT_EQ(0, s.rec[0].path.rid);
+	ASSERT_EQ(KLWM2M_TYPE_INTEGER, s.rec[0].value.type);
+	ASSERT_EQ(1, s.rec[0].value.i);
+
+	for (int64_t v = 5; v <= 6; v++) {
+		ASSERT_EQ(0, klwm2m_set_int(self->k2, &RES(0), v));
+		ASSERT_EQ(1, process_within(self->k, &s, 5000));
+		ASSERT_EQ(KLWM2M_NOTIFY_CHANGE, s.last.reason);
+		ASSERT_EQ(v - 3, s.last.seq);
+		ASSERT_EQ(1, s.last.nrecords);
+		ASSERT_EQ(v, s.rec[0].value.i);
+	}
+	ASSERT_EQ(3, s.n);
+	ASSERT_EQ(0, klwm2m_process(self->k, &notify_handlers, &s));
+}
+
+TEST_F(lib, an_instance_observer_gets_every_value_of_a_batch_in_one_notification)
+{
+	struct klwm2m_value i = { .type = KLWM2M_TYPE_INTEGER, .i = 7 };
+	struct klwm2m_value str = { .type = KLWM2M_TYPE_STRING, .bytes = { "abc", 3 } };
+	struct klwm2m_value f = { .type = KLWM2M_TYPE_FLOAT, .f = 2.5 };
+	struct klwm2m_batch *b;
+	struct notes s = { 0 };
+	uint32_t id;
+
+	ASSERT_EQ(0, klwm2m_observe(self->k, 0, &OBJ_PATH(2, 0), 0, &id));
+	ASSERT_EQ(0, fd_ready(self->k));
+	ASSERT_EQ(0, klwm2m_batch_new(self->k2, &b));
+	ASSERT_EQ(0, klwm2m_batch_add(b, &RES(3), &f));
+	ASSERT_EQ(0, klwm2m_batch_add(b, &RES(1), &str));
+	ASSERT_EQ(0, klwm2m_batch_add(b, &RES(0), &i));
+	ASSERT_EQ(0, klwm2m_batch_commit(b)) TH_LOG("%s", klwm2m_errmsg(self->k2));
+	klwm2m_batch_free(b);
+
+	ASSERT_EQ(1, process_within(self->k, &s, 5000));
+	ASSERT_EQ(1, s.n);
+	ASSERT_EQ(id, s.last.id);
+	ASSERT_EQ(1, s.last.seq);
+	ASSERT_EQ(KLWM2M_NOTIFY_CHANGE, s.last.reason);
+	/* Every value under the instance, in path order. */
+	ASSERT_EQ(3, s.last.nrecords);
+	ASSERT_EQ(0, s.rec[0].path.rid);
+	ASSERT_EQ(7, s.rec[0].value.i);
+	ASSERT_EQ(1, s.rec[1].path.rid);
+	ASSERT_EQ(KLWM2M_TYPE_STRING, s.rec[1].value.type);
+	ASSERT_EQ(3, s.rec[1].value.bytes.len);
+	ASSERT_STREQ("abc", s.str[1]);
+	ASSERT_EQ(3, s.rec[2].path.rid);
+	ASSERT_TRUE(s.rec[2].value.f == 2.5);
+}
+
+TEST_F(lib, a_notification_arriving_while_the_observer_waits_for_a_reply_is_delivered_afterwards)
+{
+	struct notes s = { 0 };
+	uint32_t id;
+	int64_t i;
+
+	ASSERT_EQ(0, klwm2m_observe(self->k, 0, &RES(0), 0, &id));
+	ASSERT_EQ(0, klwm2m_set_int(self->k2, &RES(0), 3));
+	/* The notification waits in the socket when the observer's next request goes out... */
+	ASSERT_EQ(1, fd_ready(self->k));
+	ASSERT_EQ(0, klwm2m_get_int(self->k, &RES(0), &i)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	ASSERT_EQ(3, i);
+	ASSERT_EQ(0, klwm2m_set_uint(self->k, &RES(7), 1)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	/* ...and comes out of the queue afterwards, once. */
+	ASSERT_EQ(1, fd_ready(self->k));
+	ASSERT_EQ(1, klwm2m_process(self->k, &notify_handlers, &s));
+	ASSERT_EQ(id, s.last.id);
+	ASSERT_EQ(1, s.last.seq);
+	ASSERT_EQ(KLWM2M_NOTIFY_CHANGE, s.last.reason);
+	ASSERT_EQ(3, s.rec[0].value.i);
+	ASSERT_EQ(0, fd_ready(self->k));
+	ASSERT_EQ(0, klwm2m_process(self->k, &notify_handlers, &s));
+	ASSERT_EQ(1, s.n);
+}
+
+struct attr_seen {
+	int n;
+	struct klwm2m_path paths[8];
+	struct klwm2m_attrs attrs[8];
+};
+
+static int keep_attrs(const struct klwm2m_path *p, const struct klwm2m_attrs *a, void *arg)
+{
+	struct attr_seen *s = arg;
+
+	if (s->n < 8) {
+		s->paths[s->n] = *p;
+		s->attrs[s->n] = *a;
+	}
+	s->n++;
+	return 0;
+}
+
+TEST_F(lib, attributes_round_trip_update_clear_and_dump_in_path_order)
+{
+	struct klwm2m_attrs a = {
+		.set = KLWM2M_ATTR_F_PMIN | KLWM2M_ATTR_F_PMAX | KLWM2M_ATTR_F_GT |
+		       KLWM2M_ATTR_F_LT | KLWM2M_ATTR_F_ST | KLWM2M_ATTR_F_CON,
+		.pmin = 2, .pmax = 60, .gt = 25.5, .lt = -1, .st = 0.5, .con = 1,
+	};
+	struct klwm2m_attrs got;
+	struct attr_seen s = { 0 };
+
+	ASSERT_EQ(0, klwm2m_attr_set(self->k, 101, &RES(3), &a, 0))
+		TH_LOG("%s", klwm2m_errmsg(self->k));
+	ASSERT_EQ(0, klwm2m_attr_get(self->k, 101, &RES(3), &got));
+	ASSERT_EQ(a.set, got.set);
+	ASSERT_EQ(2, got.pmin);
+	ASSERT_EQ(60, got.pmax);
+	ASSERT_TRUE(got.gt == 25.5 && got.lt == -1 && got.st == 0.5);
+	ASSERT_EQ(1, got.con);
+
+	/* An update: epmin added, gt and con removed, the rest kept. */
+	a = (struct klwm2m_attrs){ .set = KLWM2M_ATTR_F_EPMIN, .epmin = 1 };
+	ASSERT_EQ(0, klwm2m_attr_set(self->k, 101, &RES(3), &a,
+				     KLWM2M_ATTR_F_GT | KLWM2M_ATTR_F_CON));
+	ASSERT_EQ(0, klwm2m_attr_get(self->k, 101, &RES(3), &got));
+	ASSERT_EQ(KLWM2M_ATTR_F_PMIN | KLWM2M_ATTR_F_PMAX | KLWM2M_ATTR_F_LT |
+		  KLWM2M_ATTR_F_ST | KLWM2M_ATTR_F_EPMIN, got.set);
+	ASSERT_EQ(1, got.epmin);
+	ASSERT_TRUE(got.lt == -1);
+
+	ASSERT_EQ(0, klwm2m_attr_set(self->k, 101, &OBJ_PATH(1, 0),
+				     &(struct klwm2m_attrs){ .set = KLWM2M_ATTR_F_PMAX, .pmax = 100 },
+				     0));
+	ASSERT_EQ(0, klwm2m_attr_set(self->k, 101, &OBJ_PATH(2, 0),
+				     &(struct klwm2m_attrs){ .set = KLWM2M_ATTR_F_HQMAX, .hqmax = 4 },
+				     0));
+	ASSERT_EQ(0, klwm2m_attr_set(self->k, 101, &RES(4),
+				     &(struct klwm2m_attrs){ .set = KLWM2M_ATTR_F_EDGE, .edge = 1 },
+				     0)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	/* Exactly that path: nothing at a resource below attributes. */
+	ASSERT_EQ(0, klwm2m_attr_get(self->k, 101, &RES(0), &got));
+	ASSERT_EQ(0, got.set);
+
+	ASSERT_EQ(0, klwm2m_attr_dump(self->k, 101, NULL, keep_attrs, &s));
+	ASSERT_EQ(4, s.n);
+	ASSERT_EQ(1, s.paths[0].depth);
+	ASSERT_EQ(KLWM2M_ATTR_F_PMAX, s.attrs[0].set);
+	ASSERT_EQ(100, s.attrs[0].pmax);
+	ASSERT_EQ(2, s.paths[1].depth);
+	ASSERT_EQ(4, s.attrs[1].hqmax);
+	ASSERT_EQ(3, s.paths[2].rid);
+	ASSERT_EQ(1, s.attrs[2].epmin);
+	ASSERT_EQ(4, s.paths[3].rid);
+	ASSERT_EQ(KLWM2M_ATTR_F_EDGE, s.attrs[3].set);
+	ASSERT_EQ(1, s.attrs[3].edge);
+
+	s.n = 0;
+	ASSERT_EQ(0, klwm2m_attr_dump(self->k, 101, &RES(3), keep_attrs, &s));
+	ASSERT_EQ(1, s.n);
+	s.n = 0;
+	ASSERT_EQ(0, klwm2m_attr_dump(self->k, 102, NULL, keep_attrs, &s));
+	ASSERT_EQ(0, s.n);
+	/* Clearing the last attribute at a path removes the path. */
+	ASSERT_EQ(0, klwm2m_attr_set(self->k, 101, &OBJ_PATH(2, 0), NULL, KLWM2M_ATTR_F_HQMAX));
+	ASSERT_EQ(0, klwm2m_attr_dump(self->k, 101, NULL, keep_attrs, &s));
+	ASSERT_EQ(3, s.n);
+}
+
+TEST_F(lib, a_refused_attribute_write_changes_nothing_and_says_why)
+{
+	struct klwm2m_attrs gt = { .set = KLWM2M_ATTR_F_GT, .gt = 10 };
+	struct klwm2m_attrs lt = { .set = KLWM2M_ATTR_F_LT, .lt = 20 };
+	struct klwm2m_attrs got;
+
+	ASSERT_EQ(0, klwm2m_attr_set(self->k, 101, &RES(3), &gt, 0));
+	ASSERT_EQ(-EINVAL, klwm2m_attr_set(self->k, 101, &RES(3), &lt, 0));
+	ASSERT_STREQ("lt must be below gt", klwm2m_errmsg(self->k));
+	ASSERT_EQ(0, klwm2m_attr_get(self->k, 101, &RES(3), &got));
+	ASSERT_EQ(KLWM2M_ATTR_F_GT, got.set);
+	ASSERT_TRUE(got.gt == 10);
+
+	ASSERT_EQ(-EINVAL, klwm2m_attr_set(self->k, 101, &RES(1), &gt, 0));
+	ASSERT_STREQ("gt, lt and st apply to numeric resources only", klwm2m_errmsg(self->k));
+	ASSERT_EQ(-ENOENT, klwm2m_attr_set(self->k, 101, &KLWM2M_PATH_RES(OID + 1, 0, 0), &gt, 0));
+	ASSERT_STREQ("no such object", klwm2m_errmsg(self->k));
+	/* What the library refuses itself. */
+	ASSERT_EQ(-EINVAL, klwm2m_attr_set(self->k, 101, &RES(3), &gt, KLWM2M_ATTR_F_GT));
+	ASSERT_STREQ("an attribute is both set and cleared", klwm2m_errmsg(self->k));
+	ASSERT_EQ(-EINVAL, klwm2m_attr_set(self->k, 0, &RES(3), &gt, 0));
+	ASSERT_EQ(-EINVAL, klwm2m_server_defaults(self->k, 101, 1LL << 32, -1));
+	ASSERT_EQ(0, klwm2m_attr_get(self->k, 101, &RES(3), &got));
+	ASSERT_EQ(KLWM2M_ATTR_F_GT, got.set);
+}
+
+TEST_F(lib, a_servers_gt_lets_only_crossings_notify)
+{
+	struct klwm2m_attrs gt = { .set = KLWM2M_ATTR_F_GT, .gt = 10 };
+	static const struct {
+		double value;
+		int notifies;
+	} steps[] = { { 6, 0 }, { 15, 1 }, { 16, 0 }, { 4, 1 } };
+	struct notes s = { 0 };
+	uint32_t id;
+
+	ASSERT_EQ(0, klwm2m_set_float(self->k, &RES(3), 5));
+	ASSERT_EQ(0, klwm2m_attr_set(self->k, 101, &RES(3), &gt, 0));
+	ASSERT_EQ(0, klwm2m_observe(self->k, 101, &RES(3), 0, &id));
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		int before = s.n;
+
+		ASSERT_EQ(0, klwm2m_set_float(self->k2, &RES(3), steps[i].value));
+		/* Without pmin the notification is sent as the write commits. */
+		ASSERT_EQ(steps[i].notifies, klwm2m_process(self->k, &notify_handlers, &s))
+			TH_LOG("writing %g", steps[i].value);
+		ASSERT_EQ(before + steps[i].notifies, s.n);
+		if (steps[i].notifies)
+			ASSERT_TRUE(s.rec[0].value.f == steps[i].value);
+	}
+	ASSERT_EQ(2, s.last.seq);
+}
+
+TEST_F(lib, a_servers_default_pmax_notifies_when_nothing_changes)
+{
+	struct notes s = { 0 };
+	uint32_t id;
+
+	ASSERT_EQ(0, klwm2m_set_int(self->k, &RES(0), 4));
+	ASSERT_EQ(0, klwm2m_server_defaults(self->k, 101, -1, 1))
+		TH_LOG("%s", klwm2m_errmsg(self->k));
+	ASSERT_EQ(0, klwm2m_observe(self->k, 101, &RES(0), 0, &id));
+	/* Generous: a slow VM. */
+	ASSERT_EQ(1, process_within(self->k, &s, 15000));
+	ASSERT_EQ(KLWM2M_NOTIFY_PMAX, s.last.reason);
+	ASSERT_EQ(4, s.rec[0].value.i);
+	ASSERT_EQ(0, klwm2m_server_defaults(self->k, 101, -1, -1));
+}
+
+struct obs_seen {
+	uint32_t portid;	/* the socket whose observations to keep */
+	int n;
+	struct klwm2m_observation o[4];
+};
+
+/* The observations of one socket (an admin's dump lists every socket's). */
+static int keep_own_observations(const struct klwm2m_observation *o, void *arg)
+{
+	struct obs_seen *s = arg;
+
+	if (o->portid == s->portid && s->n < 4)
+		s->o[s->n++] = *o;
+	return 0;
+}
+
+static int list_observations(struct klwm2m *k, struct obs_seen *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->portid = klwm2m_portid(k);
+	return klwm2m_observations(k, keep_own_observations, s);
+}
+
+TEST_F(lib, observations_are_listed_then_cancelled_and_go_quiet)
+{
+	struct obs_seen seen;
+	struct notes s = { 0 };
+	uint32_t a, b;
+
+	ASSERT_EQ(0, klwm2m_observe(self->k, 0, &RES(0), 0, &a));
+	ASSERT_EQ(0, klwm2m_observe(self->k, 101, &OBJ_PATH(2, 0), KLWM2M_OBS_F_INITIAL, &b));
+	ASSERT_EQ(1, klwm2m_process(self->k, &notify_handlers, &s));
+	ASSERT_EQ(0, list_observations(self->k, &seen)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	ASSERT_EQ(2, seen.n);
+	ASSERT_EQ(a, seen.o[0].id);
+	ASSERT_EQ(0, seen.o[0].ssid);
+	ASSERT_EQ(3, seen.o[0].path.depth);
+	ASSERT_EQ(0, seen.o[0].flags);
+	ASSERT_EQ(0, seen.o[0].seq);
+	ASSERT_EQ(b, seen.o[1].id);
+	ASSERT_EQ(101, seen.o[1].ssid);
+	ASSERT_EQ(2, seen.o[1].path.depth);
+	ASSERT_EQ(KLWM2M_OBS_F_INITIAL, seen.o[1].flags);
+	ASSERT_EQ(1, seen.o[1].seq);
+
+	/* Both notify; cancelling one drops its notification, read by the cancel itself. */
+	ASSERT_EQ(0, klwm2m_set_int(self->k2, &RES(0), 1));
+	ASSERT_EQ(0, klwm2m_observe_cancel(self->k, a)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	s.n = 0;
+	ASSERT_EQ(1, klwm2m_process(self->k, &notify_handlers, &s));
+	ASSERT_EQ(b, s.ids[0]);
+	ASSERT_EQ(-ENOENT, klwm2m_observe_cancel(self->k, a));
+	ASSERT_STREQ("no such observation on this socket", klwm2m_errmsg(self->k));
+	/* Another socket cannot cancel it. */
+	ASSERT_EQ(-ENOENT, klwm2m_observe_cancel(self->k2, b));
+
+	ASSERT_EQ(0, klwm2m_set_int(self->k2, &RES(0), 2));
+	ASSERT_EQ(1, process_within(self->k, &s, 5000));
+	ASSERT_EQ(b, s.ids[1]);
+	ASSERT_EQ(0, list_observations(self->k, &seen));
+	ASSERT_EQ(1, seen.n);
+	ASSERT_EQ(b, seen.o[0].id);
+	ASSERT_EQ(0, klwm2m_observe_cancel(self->k, b));
+	ASSERT_EQ(0, list_observations(self->k, &seen));
+	ASSERT_EQ(0, seen.n);
+}
+
+TEST_F(lib, resync_replaces_unread_notifications_with_the_current_state)
+{
+	struct notes s = { 0 };
+	uint32_t a, b;
+
+	ASSERT_EQ(0, klwm2m_observe(self->k, 0, &RES(0), 0, &a));
+	ASSERT_EQ(0, klwm2m_observe(self->k, 0, &OBJ_PATH(2, 0), 0, &b));
+	ASSERT_EQ(0, klwm2m_set_int(self->k2, &RES(0), 9));
+	/* Two unread notifications wait in the socket; the resync replaces them. */
+	ASSERT_EQ(0, klwm2m_observe_resync(self->k)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	ASSERT_EQ(2, klwm2m_process(self->k, &notify_handlers, &s));
+	ASSERT_EQ(KLWM2M_NOTIFY_RESYNC, s.last.reason);
+	ASSERT_EQ(2, s.last.seq);	/* 1 was replaced */
+	ASSERT_EQ(a, s.ids[0]);
+	ASSERT_EQ(b, s.ids[1]);
+	ASSERT_EQ(9, s.rec[0].value.i);
+}
+
+TEST_F(lib, an_observation_ends_with_gone_when_its_instance_is_deleted)
+{
+	struct obs_seen seen;
+	struct notes s = { 0 };
+	uint32_t id;
+
+	ASSERT_EQ(0, klwm2m_create(self->k, OID, 1, NULL));
+	ASSERT_EQ(0, klwm2m_set_int(self->k, &KLWM2M_PATH_RES(OID, 1, 0), 1));
+	ASSERT_EQ(0, klwm2m_observe(self->k, 0, &OBJ_PATH(2, 1), 0, &id));
+	ASSERT_EQ(0, klwm2m_delete(self->k2, OID, 1));
+	ASSERT_EQ(1, process_within(self->k, &s, 5000));
+	ASSERT_EQ(id, s.last.id);
+	ASSERT_EQ(KLWM2M_NOTIFY_GONE, s.last.reason);
+	ASSERT_EQ(0, s.last.nrecords);
+	ASSERT_EQ(0, list_observations(self->k, &seen));
+	ASSERT_EQ(0, seen.n);
+	ASSERT_EQ(-ENOENT, klwm2m_observe_cancel(self->k, id));
+	ASSERT_EQ(-ENOENT, klwm2m_observe(self->k, 0, &OBJ_PATH(2, 1), 0, &id));
 }
 
 TEST_HARNESS_MAIN

@@ -35,6 +35,9 @@ int cmd_dump(struct klwm2m *k, int argc, char **argv);
 int cmd_monitor(struct klwm2m *k, int argc, char **argv);
 int cmd_exec(struct klwm2m *k, int argc, char **argv);
 int cmd_own(struct klwm2m *k, int argc, char **argv);
+int cmd_attr(struct klwm2m *k, int argc, char **argv);
+int cmd_server(struct klwm2m *k, int argc, char **argv);
+int cmd_observe(struct klwm2m *k, int argc, char **argv);
 
 /* One event, one line (text or JSON), as monitor prints it; returns 0. */
 int print_event(const struct klwm2m_event *e, void *arg);

@@ -77,9 +77,34 @@ static const char usage_text[] =
 "              SSID] status STATUS), per server write (as monitor) and per\n"
 "              sample request (sample PATH); with -j, JSON lines, and CMD's\n"
 "              output goes to stderr\n"
+"  attr PATH --ssid SSID [--pmin N] [--pmax N] [--gt X] [--lt X] [--st X]\n"
+"       [--epmin N] [--epmax N] [--edge 0|1] [--con 0|1] [--hqmax N]\n"
+"       [--clear NAME,...]\n"
+"              write server SSID's notification attributes at PATH (an\n"
+"              object, instance, resource or resource instance; needs\n"
+"              CAP_NET_ADMIN): those given are set, those named by --clear\n"
+"              removed, the others kept. Periods in seconds; gt, lt, st on\n"
+"              numeric resources only, edge on boolean ones.\n"
+"              Without an attribute option: what is set at exactly PATH, as\n"
+"              PATH NAME=VALUE...; without PATH: every path where SSID has\n"
+"              attributes, one per line\n"
+"  server SSID [--pmin N] [--pmax N]\n"
+"              set server SSID's default minimum and maximum periods (the\n"
+"              Server object's /1/x/2 and /1/x/3; needs CAP_NET_ADMIN);\n"
+"              none given: remove them\n"
+"  observe PATH [--ssid SSID] [--initial]\n"
+"              observe PATH (with server SSID's attributes; without, every\n"
+"              change notifies) and print each notification until SIGINT or\n"
+"              SIGTERM, one line each: SEQ REASON TIME [con] then PATH VALUE\n"
+"              per value under PATH, values as get prints them, TIME in\n"
+"              seconds since the epoch; with -j, one JSON object per line.\n"
+"              --initial: the current state first. Lost notifications are\n"
+"              warned about and followed by the current state (resync); the\n"
+"              command ends when PATH is removed (reason gone)\n"
 "\n"
 "Options:\n"
-"  -j, --json     print JSON instead of text (monitor: one object per line)\n"
+"  -j, --json     print JSON instead of text (monitor, observe: one object\n"
+"                 per line)\n"
 "  -h, --help     show this help\n"
 "  -V, --version  show the tool's version\n"
 "\n"
@@ -100,6 +125,13 @@ static const char usage_text[] =
 "  klwm2mctl own 3/0 -- sh -c 'logger \"reboot ($KLWM2M_ARGS)\"; systemctl reboot'\n"
 "  klwm2mctl exec 3/0/4              # prints 0, the owner's status\n"
 "  klwm2mctl -j exec --server 101 /3/0/4 \"0='soft'\"\n"
+"  klwm2mctl attr /3303/0/5700 --ssid 101 --pmin 2 --st 0.5 --gt 30\n"
+"  klwm2mctl attr /3303/0/5700 --ssid 101 --clear gt  # keeps pmin and st\n"
+"  klwm2mctl attr /3303/0/5700 --ssid 101            # /3303/0/5700 pmin=2 st=0.5\n"
+"  klwm2mctl -j attr --ssid 101\n"
+"  klwm2mctl server 101 --pmin 1 --pmax 300\n"
+"  klwm2mctl observe /3303/0/5700 --ssid 101 --initial\n"
+"  klwm2mctl -j observe /3303/0 | jq -c '.values'\n"
 "  klwm2mctl -j info | jq .store_budget\n"
 "\n"
 "Exit status: 0 success, 1 the kernel refused the request (its message is\n"
@@ -335,6 +367,9 @@ static const struct command {
 	{ "monitor", cmd_monitor },
 	{ "exec", cmd_exec },
 	{ "own", cmd_own },
+	{ "attr", cmd_attr },
+	{ "server", cmd_server },
+	{ "observe", cmd_observe },
 };
 
 int main(int argc, char **argv)

@@ -94,6 +94,18 @@ KLWM2M_API int klwm2m_events_fd(const struct klwm2m_events *ev)
 	return nl_socket_get_fd(ev->sk);
 }
 
+unsigned int klwm2m_count_attrs(const struct nlmsghdr *nlh, int type)
+{
+	const struct genlmsghdr *g = nlmsg_data(nlh);
+	unsigned int n = 0;
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem)
+		n += nla_type(a) == type;
+	return n;
+}
+
 /**
  * klwm2m_event_fill() - an event from a KLWM2M_CMD_EVENT message
  * @nlh: the message
@@ -108,14 +120,13 @@ int klwm2m_event_fill(const struct nlmsghdr *nlh, struct nlattr **tb, struct klw
 		      struct klwm2m_path **paths, unsigned int *cap)
 {
 	const struct genlmsghdr *g = nlmsg_data(nlh);
-	unsigned int n = 0;
 	struct nlattr *a;
+	unsigned int n;
 	int rem;
 
 	if (!tb[KLWM2M_A_EVENT_KIND])
 		return -EBADMSG;
-	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem)
-		n += nla_type(a) == KLWM2M_A_EVENT_PATH;
+	n = klwm2m_count_attrs(nlh, KLWM2M_A_EVENT_PATH);
 	if (n > *cap) {
 		struct klwm2m_path *p = reallocarray(*paths, n, sizeof(*p));
 

@@ -109,6 +109,24 @@ int klwm2m_event_fill(const struct nlmsghdr *nlh, struct nlattr **tb, struct klw
 /* Paths and values on the wire (store.c). */
 int klwm2m_put_path(struct nl_msg *msg, int attrtype, const struct klwm2m_path *p);
 int klwm2m_get_path(const struct nlattr *nest, struct klwm2m_path *p);
+/*
+ * A value from the attributes (set "value") of a GET reply, a dump record or
+ * a notification; with @copy its bytes are malloc'd, else they point into
+ * the message. 0 or -EBADMSG (or -ENOMEM).
+ */
+int klwm2m_get_value(struct nlattr **tb, struct klwm2m_value *v, int copy);
+
+/*
+ * A notification from a KLWM2M_CMD_NOTIFY message (observe.c), its records
+ * in *@recs, malloc'd (NULL when none): free it, also on failure.
+ * 0; -EBADMSG; -ENOMEM.
+ */
+int klwm2m_notification_fill(const struct nlmsghdr *nlh, struct klwm2m_notification *n,
+			     struct klwm2m_record **recs);
+/* How many top-level attributes of @type a generic netlink message carries (events.c). */
+unsigned int klwm2m_count_attrs(const struct nlmsghdr *nlh, int type);
+/* Drops the queued notifications of observation @id (queue.c). */
+void klwm2m_queue_drop_notes(struct klwm2m *k, uint32_t id);
 
 /* Value helpers (text.c). */
 int klwm2m_value_set_bytes(struct klwm2m_value *v, uint8_t type, const void *data, size_t len);

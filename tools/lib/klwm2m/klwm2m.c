@@ -6,9 +6,9 @@
  * call returns only when the kernel has finished with it. The kernel's
  * extended ACK message is kept on the handle for klwm2m_errmsg(). Replies
  * are read here rather than through libnl: what the kernel sends on its own
- * meanwhile (executes, samples and writes for an owner) is queued for
- * klwm2m_process() instead of being taken for the reply, and an overrun
- * (ENOBUFS) is told apart from other failures.
+ * meanwhile (executes, samples and writes for an owner, notifications for an
+ * observer) is queued for klwm2m_process() instead of being taken for the
+ * reply, and an overrun (ENOBUFS) is told apart from other failures.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -223,6 +223,15 @@ static int exchange(struct klwm2m *k, struct nl_msg *msg, int maxattr,
 			 */
 			klwm2m_note_overrun(k);
 			flags = MSG_DONTWAIT;
+			continue;
+		}
+		if (len == -EMSGSIZE) {
+			/*
+			 * A datagram larger than any reply: a notification
+			 * of a big observed tree, cut. It is lost, the
+			 * request goes on.
+			 */
+			klwm2m_note_overrun(k);
 			continue;
 		}
 		if (len == -EAGAIN && flags) {

@@ -2,7 +2,8 @@
 /*
  * Messages the kernel sends on its own to a handle's socket (sequence number
  * 0): the execute requests, samples and server writes of an owner
- * (klwm2m_own()), the results of klwm2m_exec(). They may arrive while the
+ * (klwm2m_own()), the results of klwm2m_exec(), the notifications of an
+ * observer (klwm2m_observe()). They may arrive while the
  * handle waits for the reply to a request: they are queued then, in order,
  * and delivered by klwm2m_process(), which also reads what the socket holds.
  *
@@ -146,6 +147,26 @@ int klwm2m_take_result(struct klwm2m *k, uint32_t id, int *status)
 	return 0;
 }
 
+void klwm2m_queue_drop_notes(struct klwm2m *k, uint32_t id)
+{
+	struct nlattr *tb[KLWM2M_A_NOTIFY_MAX + 1];
+	struct klwm2m_note **link = &k->q_head, *n;
+
+	while ((n = *link)) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)n->msg;
+
+		if (note_genl(n)->cmd != KLWM2M_CMD_NOTIFY ||
+		    genlmsg_parse(nlh, 0, tb, KLWM2M_A_NOTIFY_MAX, NULL) ||
+		    !tb[KLWM2M_A_NOTIFY_OBS] || nla_get_u32(tb[KLWM2M_A_NOTIFY_OBS]) != id) {
+			link = &n->next;
+			continue;
+		}
+		unlink_note(k, link, n);
+		free(n);
+	}
+	update_ready(k);
+}
+
 KLWM2M_API int klwm2m_fd(struct klwm2m *k)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -233,6 +254,25 @@ static int deliver_write(struct klwm2m *k, const struct nlmsghdr *nlh,
 	return err;
 }
 
+static int deliver_notify(struct klwm2m *k, const struct nlmsghdr *nlh,
+			  const struct klwm2m_handlers *h, void *arg, int *handled)
+{
+	struct klwm2m_notification n;
+	struct klwm2m_record *recs;
+	int fill, err = 0;
+
+	if (!h->notify)
+		return 0;
+	fill = klwm2m_notification_fill(nlh, &n, &recs);
+	if (!fill) {
+		*handled = 1;
+		err = h->notify(k, &n, arg);
+	}
+	free(recs);
+	/* A malformed notification is dropped, as any malformed message. */
+	return fill && fill != -EBADMSG ? fill : err;
+}
+
 /*
  * What each message the kernel sends on its own becomes: a handler's call.
  * A message without an entry here (EXEC_RESULT: klwm2m_exec() takes its
@@ -246,6 +286,7 @@ static const struct {
 	{ KLWM2M_CMD_EXEC_REQUEST, deliver_exec },
 	{ KLWM2M_CMD_SAMPLE, deliver_sample },
 	{ KLWM2M_CMD_EVENT, deliver_write },
+	{ KLWM2M_CMD_NOTIFY, deliver_notify },
 };
 
 static int deliver(struct klwm2m *k, const struct klwm2m_note *n,

@@ -111,7 +111,7 @@ static int put_data(struct nl_msg *msg, const struct klwm2m_value *v)
  * bytes are malloc'd (klwm2m_value_release()), else they point into the
  * message.
  */
-static int get_value(struct nlattr **tb, struct klwm2m_value *v, int copy)
+int klwm2m_get_value(struct nlattr **tb, struct klwm2m_value *v, int copy)
 {
 	const struct nlattr *d = tb[KLWM2M_A_VALUE_DATA];
 	uint8_t type;
@@ -560,7 +560,7 @@ KLWM2M_API void klwm2m_batch_free(struct klwm2m_batch *b)
 
 static int parse_get(struct nlattr **tb, const struct nlmsghdr *nlh, void *arg)
 {
-	return get_value(tb, arg, 1);
+	return klwm2m_get_value(tb, arg, 1);
 }
 
 KLWM2M_API int klwm2m_get(struct klwm2m *k, const struct klwm2m_path *path,
@@ -695,7 +695,7 @@ static int parse_record(struct nlattr **tb, const struct nlmsghdr *nlh, void *ar
 		rec.kind = KLWM2M_RECORD_INSTANCE;
 	} else {
 		rec.kind = KLWM2M_RECORD_VALUE;
-		err = get_value(tb, &rec.value, 0);
+		err = klwm2m_get_value(tb, &rec.value, 0);
 		if (err)
 			return err;
 	}

@@ -102,6 +102,19 @@ KLWM2M_API const char *klwm2m_event_name(uint8_t kind)
 	return kind < sizeof(names) / sizeof(names[0]) && names[kind] ? names[kind] : "?";
 }
 
+KLWM2M_API const char *klwm2m_notify_reason_name(uint8_t reason)
+{
+	static const char *const names[] = {
+		[KLWM2M_NOTIFY_CHANGE] = "change",
+		[KLWM2M_NOTIFY_PMAX] = "pmax",
+		[KLWM2M_NOTIFY_INITIAL] = "initial",
+		[KLWM2M_NOTIFY_RESYNC] = "resync",
+		[KLWM2M_NOTIFY_GONE] = "gone",
+	};
+
+	return reason < sizeof(names) / sizeof(names[0]) && names[reason] ? names[reason] : "?";
+}
+
 static int is_bytes(uint8_t type)
 {
 	return type == KLWM2M_TYPE_STRING || type == KLWM2M_TYPE_OPAQUE ||

@@ -595,16 +595,235 @@ void klwm2m_events_close(struct klwm2m_events *ev);
 /** klwm2m_event_name() - "value-changed", "instance-created", ... or "?" */
 const char *klwm2m_event_name(uint8_t kind);
 
+/* ---------------------------------------------------------------- notification attributes */
+
+/*
+ * LwM2M notification attributes (Write-Attributes), kept by the kernel per
+ * LwM2M server (short server ID) and per path, at any level. An observation
+ * for a server uses, one by one, the nearest set on its path or above it;
+ * pmin and pmax fall back to the server's defaults (klwm2m_server_defaults()).
+ */
+
+/**
+ * struct klwm2m_attrs - the notification attributes at one path
+ * @set: KLWM2M_ATTR_F_* (linux/klwm2m.h) of the fields below that hold a
+ *	value; the others are ignored
+ * @pmin: minimum period, seconds: notifications at most this often
+ * @pmax: maximum period, seconds: a notification at least this often
+ * @epmin: minimum evaluation period, seconds
+ * @epmax: maximum evaluation period, seconds (the owner is asked for a
+ *	fresh value: struct klwm2m_handlers.sample)
+ * @hqmax: historical queue length (kept, not acted on)
+ * @gt: greater than: notify when the value crosses it (numeric resources)
+ * @lt: less than: notify when the value crosses it (numeric resources)
+ * @st: step: notify when the value moved this much (numeric resources, >= 0)
+ * @edge: 1 rising, 0 falling: notify on that edge (boolean resources)
+ * @con: 1: notifications are to be confirmable (carried to the notification)
+ *
+ * gt, lt and st travel as the double's 64 bits.
+ */
+struct klwm2m_attrs {
+	uint32_t set;
+	uint32_t pmin, pmax;
+	uint32_t epmin, epmax;
+	uint32_t hqmax;
+	double gt, lt, st;
+	uint8_t edge;
+	uint8_t con;
+};
+
+/**
+ * klwm2m_attr_set() - write a server's attributes at a path (needs CAP_NET_ADMIN)
+ * @k: handle
+ * @ssid: the short server ID, 1..65534
+ * @path: an object, instance, resource or resource instance (depth 1..4);
+ *	the object must be defined, the rest need not exist
+ * @a: the attributes to set (those in @a->set); NULL: none
+ * @clear: KLWM2M_ATTR_F_* of the attributes to remove
+ *
+ * An update, as Write-Attributes is: the attributes neither set nor cleared
+ * stay. The result must hold, else nothing changes: gt, lt and st only on a
+ * numeric resource (instance), edge only on a boolean one, lt < gt,
+ * lt + 2 * st < gt, st >= 0, no NaN. Live observations use the result at once.
+ *
+ * Return: 0; -EINVAL (the kernel says which rule failed; or an attribute
+ * both in @a->set and @clear, unknown bits, @ssid out of range); -ENOENT
+ * (no such object or resource); -ENOSPC; -EPERM.
+ */
+int klwm2m_attr_set(struct klwm2m *k, uint16_t ssid, const struct klwm2m_path *path,
+		    const struct klwm2m_attrs *a, uint32_t clear);
+
+/**
+ * klwm2m_attr_get() - the attributes a server has at exactly one path
+ * @k: handle
+ * @ssid: the short server ID, 1..65534
+ * @path: the path (depth 1..4)
+ * @out: filled; @out->set is 0 when none is set there
+ *
+ * What is set above or below @path is not included (LwM2M Discover's view).
+ * Needs read permission on the object.
+ *
+ * Return: 0; -ENOENT (no such object); -EPERM; -EINVAL.
+ */
+int klwm2m_attr_get(struct klwm2m *k, uint16_t ssid, const struct klwm2m_path *path,
+		    struct klwm2m_attrs *out);
+
+/**
+ * klwm2m_attr_dump() - every path where a server has attributes, in path order
+ * @k: handle
+ * @ssid: the short server ID, 1..65534
+ * @prefix: only paths at or under it; NULL or depth 0 for all (objects the
+ *	caller may not read are left out)
+ * @cb: called for each path and its attributes (valid during the call); a
+ *	non-zero return stops the delivery and is what klwm2m_attr_dump() returns
+ * @arg: passed to @cb
+ *
+ * Return: 0; what @cb returned; -ENOENT (@prefix names no object); -EPERM;
+ * -EINVAL.
+ */
+int klwm2m_attr_dump(struct klwm2m *k, uint16_t ssid, const struct klwm2m_path *prefix,
+		     int (*cb)(const struct klwm2m_path *path, const struct klwm2m_attrs *a,
+			       void *arg),
+		     void *arg);
+
+/**
+ * klwm2m_server_defaults() - a server's default pmin and pmax (needs CAP_NET_ADMIN)
+ * @k: handle
+ * @ssid: the short server ID, 1..65534
+ * @pmin: Default Minimum Period (/1/x/2) in seconds, or -1 for none
+ * @pmax: Default Maximum Period (/1/x/3) in seconds, or -1 for none
+ *
+ * Replaces what was set before; -1 and -1 remove the server's defaults.
+ *
+ * Return: 0; -EINVAL (a period outside -1..4294967295, @ssid out of
+ * range); -EPERM.
+ */
+int klwm2m_server_defaults(struct klwm2m *k, uint16_t ssid, int64_t pmin, int64_t pmax);
+
+/* ---------------------------------------------------------------- observations */
+
+/**
+ * klwm2m_observe() - observe a path: notifications come to this handle
+ * @k: handle
+ * @ssid: the server whose attributes apply, 1..65534; 0: none (every change
+ *	notifies, at once)
+ * @path: an object, instance, resource or resource instance (depth 1..4)
+ *	that exists
+ * @flags: KLWM2M_OBS_F_* (linux/klwm2m.h): KLWM2M_OBS_F_INITIAL sends the
+ *	current state at once (reason KLWM2M_NOTIFY_INITIAL)
+ * @id: receives the observation's ID (never 0); may be NULL
+ *
+ * Needs read permission on the object. The observation belongs to the
+ * handle: its notifications reach struct klwm2m_handlers.notify through
+ * klwm2m_process(), and it ends with klwm2m_observe_cancel(), with
+ * klwm2m_close(), or when the observed object or instance is removed (a
+ * last notification with reason KLWM2M_NOTIFY_GONE).
+ *
+ * Return: 0; -ENOENT (no such path); -EPERM; -EINVAL (an executable
+ * resource, unknown flags); -ENOSPC (module parameter max_observations).
+ */
+int klwm2m_observe(struct klwm2m *k, uint16_t ssid, const struct klwm2m_path *path,
+		   uint32_t flags, uint32_t *id);
+
+/**
+ * klwm2m_observe_cancel() - end one of the handle's observations
+ * @k: handle
+ * @id: what klwm2m_observe() returned
+ *
+ * After it returns no notification of @id is delivered, not even one that
+ * was already queued.
+ *
+ * Return: 0; -ENOENT (no such observation on this handle).
+ */
+int klwm2m_observe_cancel(struct klwm2m *k, uint32_t id);
+
+/**
+ * klwm2m_observe_resync() - a fresh notification for each of the handle's observations
+ * @k: handle
+ *
+ * The answer to -ENOBUFS from klwm2m_process(): notifications were lost,
+ * and each observation now gets one with its current state (reason
+ * KLWM2M_NOTIFY_RESYNC), delivered by klwm2m_process().
+ *
+ * Return: 0 or -errno.
+ */
+int klwm2m_observe_resync(struct klwm2m *k);
+
+/**
+ * struct klwm2m_observation - one observation, as klwm2m_observations() lists it
+ * @id: its ID
+ * @ssid: the server whose attributes apply, or 0
+ * @path: the observed path
+ * @flags: KLWM2M_OBS_F_*
+ * @seq: the sequence number of its last notification (0: none yet)
+ * @portid: the netlink port ID of the socket it belongs to (klwm2m_portid())
+ */
+struct klwm2m_observation {
+	uint32_t id;
+	uint16_t ssid;
+	struct klwm2m_path path;
+	uint32_t flags;
+	uint32_t seq;
+	uint32_t portid;
+};
+
+/**
+ * klwm2m_observations() - the observations of this handle, in ID order
+ * @k: handle
+ * @cb: called for each (valid during the call); a non-zero return stops
+ *	the delivery and is what klwm2m_observations() returns
+ * @arg: passed to @cb
+ *
+ * For a caller with CAP_NET_ADMIN the kernel lists every socket's
+ * observations in the network namespace: compare @portid with
+ * klwm2m_portid() to pick the handle's own.
+ *
+ * Return: 0, what @cb returned, or -errno.
+ */
+int klwm2m_observations(struct klwm2m *k,
+			int (*cb)(const struct klwm2m_observation *o, void *arg), void *arg);
+
+/**
+ * struct klwm2m_notification - a notification of an observation
+ * @id: the observation (klwm2m_observe())
+ * @seq: 1, 2, ... per observation; a gap means the kernel replaced a
+ *	notification the handle had not read yet by a newer one
+ * @time_ns: when the kernel built it, nanoseconds since the epoch
+ *	(CLOCK_REALTIME)
+ * @reason: KLWM2M_NOTIFY_* (linux/klwm2m.h); after KLWM2M_NOTIFY_GONE the
+ *	observation is over
+ * @con: 1 when the effective con attribute is 1
+ * @records: the current values under the observed path that a server may
+ *	read, in path order (kind KLWM2M_RECORD_VALUE); their bytes point into
+ *	the received message; none with reason GONE
+ * @nrecords: how many
+ *
+ * Valid during the handler's call: copy what you keep.
+ */
+struct klwm2m_notification {
+	uint32_t id;
+	uint32_t seq;
+	uint64_t time_ns;
+	uint8_t reason;
+	int con;
+	const struct klwm2m_record *records;
+	unsigned int nrecords;
+};
+
+/** klwm2m_notify_reason_name() - "change", "pmax", "initial", "resync", "gone" or "?" */
+const char *klwm2m_notify_reason_name(uint8_t reason);
+
 /* ---------------------------------------------------------------- owners and executes */
 
 /*
  * An app owns objects or instances (klwm2m_own()): the kernel then sends
  * the handle's socket, on its own, the executes servers ask for, the writes
- * servers make and requests for fresh values (SAMPLE). They may arrive at
- * any time, also while the handle waits for the reply to a request of its
- * own: every call on the handle queues them, in order, and none is lost or
- * taken for a reply. Wait for them with klwm2m_fd() and deliver them with
- * klwm2m_process():
+ * servers make and requests for fresh values (SAMPLE); an app that observes
+ * paths (klwm2m_observe()) gets their notifications the same way. They may
+ * arrive at any time, also while the handle waits for the reply to a
+ * request of its own: every call on the handle queues them, in order, and
+ * none is lost or taken for a reply. Wait for them with klwm2m_fd() and
+ * deliver them with klwm2m_process():
  *
  *	struct pollfd pfd = { .fd = klwm2m_fd(k), .events = POLLIN };
  *
@@ -646,6 +865,9 @@ struct klwm2m_exec_request {
  * @write: a server wrote values under the handle's claims: one call per
  *	batch, with the paths under the handle's claims (VALUE_CHANGED,
  *	has_server set); read the values with klwm2m_get()
+ * @notify: a notification of one of the handle's observations
+ *	(klwm2m_observe()); the last member, so that initialisers written
+ *	before it stay valid
  *
  * A handler returns 0 to go on; anything else stops klwm2m_process(), which
  * returns it. Handlers may call the library on the same handle.
@@ -654,6 +876,7 @@ struct klwm2m_handlers {
 	int (*exec)(struct klwm2m *k, const struct klwm2m_exec_request *req, void *arg);
 	int (*sample)(struct klwm2m *k, const struct klwm2m_path *path, void *arg);
 	int (*write)(struct klwm2m *k, const struct klwm2m_event *e, void *arg);
+	int (*notify)(struct klwm2m *k, const struct klwm2m_notification *n, void *arg);
 };
 
 /**
@@ -683,7 +906,7 @@ int klwm2m_own(struct klwm2m *k, uint16_t oid, int iid);
 int klwm2m_disown(struct klwm2m *k, uint16_t oid, int iid);
 
 /**
- * klwm2m_fd() - a descriptor to poll for POLLIN while the handle owns something
+ * klwm2m_fd() - a descriptor to poll for POLLIN while the handle owns or observes something
  * @k: handle
  *
  * Ready when the socket holds messages or the queue does (messages read
@@ -706,8 +929,11 @@ int klwm2m_fd(struct klwm2m *k);
  *
  * Return: how many messages a handler took (0: none was waiting); what a
  * handler returned when it was not 0; -ENOBUFS when messages were lost (the
- * socket overran, or more than 4096 waited in the queue): those before the
- * loss were delivered, later ones keep coming; another -errno.
+ * socket overran, more than 4096 waited in the queue, or a notification was
+ * larger than the library reads at once, 96 KiB): those before the loss were
+ * delivered, later ones keep coming. Lost notifications are not sent again:
+ * an observer answers -ENOBUFS with klwm2m_observe_resync(), which brings
+ * each of its observations up to date. Another -errno.
  */
 int klwm2m_process(struct klwm2m *k, const struct klwm2m_handlers *h, void *arg);
 
