@@ -68,7 +68,22 @@ CTL_SRCS := $(wildcard tools/klwm2mctl/*.c)
 CTL_OBJS := $(CTL_SRCS:%.c=$(BUILD)/%.o)
 KLWM2MCTL := $(BUILD)/klwm2mctl
 
-user: need-libs $(LIBKLWM2M) $(BUILD)/libklwm2m.a $(KLWM2MCTL)
+# Each part of the tree beyond the library and the CLI brings its own make
+# fragment, mk/<part>.mk (agent, coap, formats, peer, ...). A fragment adds
+#   USER_EXTRA       what `make user` builds besides libklwm2m and klwm2mctl
+#   HOST_EXTRA_BINS  host-side tests `make host-test` builds and runs (TAP)
+#   FUZZ_BINS        libFuzzer targets $(BUILD)/fuzz/NAME, seeded from
+#                    tests/fuzz/corpus/NAME/ (see tests/fuzz/run)
+# and the rules that build them.
+USER_EXTRA :=
+HOST_EXTRA_BINS :=
+FUZZ_BINS :=
+FUZZ_CC := clang
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -std=gnu11 -D_GNU_SOURCE -I$(TOP)/uapi -I$(TOP)/tools/lib/klwm2m/include
+include $(sort $(wildcard mk/*.mk))
+
+user: need-libs $(LIBKLWM2M) $(BUILD)/libklwm2m.a $(KLWM2MCTL) $(USER_EXTRA)
 
 .PHONY: need-libs
 need-libs:

@@ -87,9 +87,15 @@ $(BUILD)/host/test_objects: tests/host/test_objects.c $(LIB_SRCS) tools/lib/klwm
 # The registry of public LwM2M objects lives beside the repository (shared/).
 KLWM2M_REGISTRY ?= $(abspath $(TOP)/../shared/lwm2m-registry)
 
-host-test: $(HOST_TEST_BINS)
+host-test: $(HOST_TEST_BINS) $(HOST_EXTRA_BINS)
 	@test -d $(KLWM2M_REGISTRY) || { echo "not ok - host: the LwM2M registry is missing at $(KLWM2M_REGISTRY)"; exit 1; }
-	@for t in $(HOST_TEST_BINS); do KLWM2M_REGISTRY=$(KLWM2M_REGISTRY) KLWM2M_OBJECTS=$(TOP)/objects CMOCKA_MESSAGE_OUTPUT=TAP $$t || exit 1; done
+	@for t in $(HOST_TEST_BINS) $(HOST_EXTRA_BINS); do KLWM2M_REGISTRY=$(KLWM2M_REGISTRY) KLWM2M_OBJECTS=$(TOP)/objects CMOCKA_MESSAGE_OUTPUT=TAP $$t || exit 1; done
+
+# ---- fuzzing: every libFuzzer target the fragments list, each for
+# FUZZ_SECONDS (check runs 30) under ASan and UBSan, from its seed corpus.
+FUZZ_SECONDS ?= 60
+fuzz: $(FUZZ_BINS)
+	@tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
 
 # ---- lint: each check prints "ok NAME" or "not ok NAME"
 LINT_LOG := $(BUILD)/lint
@@ -127,4 +133,4 @@ bench:
 		--variant $(if $(filter debug,$(BENCH_KERNEL)),default,bench) -- \
 		tests/bench/run-in-vm $(BENCH_SECONDS) $(BENCH_MAX_INSTANCES)
 
-.PHONY: module-vm module-vm-bench inject selftests host-test bench
+.PHONY: module-vm module-vm-bench inject selftests host-test bench fuzz

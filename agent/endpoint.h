@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The endpoint name the agent registers with when the configuration names
+ * none: derived from /etc/machine-id, else from the host name (endpoint.c).
+ */
+#ifndef KLWM2MD_ENDPOINT_H
+#define KLWM2MD_ENDPOINT_H
+
+#include <stddef.h>
+
+/* "urn:uuid:" and a UUID: the length of the name derived from a machine ID. */
+#define ENDPOINT_UUID_LEN 45
+
+/*
+ * endpoint_from_machine_id() - "urn:uuid:..." from a machine ID's text
+ * @id: 32 hexadecimal digits (what /etc/machine-id holds), optionally
+ *	followed by a newline
+ * @buf: receives the name; at least ENDPOINT_UUID_LEN + 1 bytes
+ *
+ * Return: 0, or -EINVAL when @id is not a machine ID.
+ */
+int endpoint_from_machine_id(const char *id, char *buf, size_t size);
+
+/*
+ * endpoint_default() - the default endpoint name of this host
+ * @buf, @size: receive it
+ * @source: receives what it came from ("/etc/machine-id" or "the host name")
+ *
+ * Return: 0 or -errno (neither source is usable).
+ */
+int endpoint_default(char *buf, size_t size, const char **source);
+
+#endif /* KLWM2MD_ENDPOINT_H */

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * SHA-256 as FIPS 180-4 section 6.2 describes it, over a buffer in memory
+ * (no streaming interface: the agent hashes a few dozen bytes), and HMAC on
+ * top of it (RFC 2104). Checked against the NIST and RFC 4231 vectors in
+ * tests/host/test_agent_endpoint.c.
+ */
+#include <string.h>
+
+#include "sha256.h"
+
+static const uint32_t k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+static uint32_t ror(uint32_t x, unsigned int n)
+{
+	return (x >> n) | (x << (32 - n));
+}
+
+static void block(uint32_t h[8], const uint8_t *p)
+{
+	uint32_t w[64], a, b, c, d, e, f, g, hh;
+
+	for (int t = 0; t < 16; t++)
+		w[t] = (uint32_t)p[4 * t] << 24 | (uint32_t)p[4 * t + 1] << 16 |
+		       (uint32_t)p[4 * t + 2] << 8 | p[4 * t + 3];
+	for (int t = 16; t < 64; t++) {
+		uint32_t s0 = ror(w[t - 15], 7) ^ ror(w[t - 15], 18) ^ (w[t - 15] >> 3);
+		uint32_t s1 = ror(w[t - 2], 17) ^ ror(w[t - 2], 19) ^ (w[t - 2] >> 10);
+
+		w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+	}
+	a = h[0]; b = h[1]; c = h[2]; d = h[3]; e = h[4]; f = h[5]; g = h[6]; hh = h[7];
+	for (int t = 0; t < 64; t++) {
+		uint32_t t1 = hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) +
+			      k[t] + w[t];
+		uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+
+		hh = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+	}
+	h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+}
+
+/* The hash of @a then @b (HMAC hashes a padded key and a message). */
+static void sha256_2(const void *a, size_t alen, const void *b, size_t blen,
+		     uint8_t out[SHA256_LEN])
+{
+	uint32_t h[8] = {
+		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+	};
+	uint64_t bits = (uint64_t)(alen + blen) * 8;
+	uint8_t buf[64];
+	size_t fill = 0;
+
+	for (int part = 0; part < 2; part++) {
+		const uint8_t *p = part ? b : a;
+		size_t len = part ? blen : alen;
+
+		while (len) {
+			size_t n = 64 - fill < len ? 64 - fill : len;
+
+			memcpy(buf + fill, p, n);
+			fill += n;
+			p += n;
+			len -= n;
+			if (fill == 64) {
+				block(h, buf);
+				fill = 0;
+			}
+		}
+	}
+	buf[fill++] = 0x80;
+	if (fill > 56) {
+		memset(buf + fill, 0, 64 - fill);
+		block(h, buf);
+		fill = 0;
+	}
+	memset(buf + fill, 0, 56 - fill);
+	for (int i = 0; i < 8; i++)
+		buf[56 + i] = bits >> (56 - 8 * i);
+	block(h, buf);
+	for (int i = 0; i < 8; i++) {
+		out[4 * i] = h[i] >> 24;
+		out[4 * i + 1] = h[i] >> 16;
+		out[4 * i + 2] = h[i] >> 8;
+		out[4 * i + 3] = h[i];
+	}
+}
+
+void sha256(const void *data, size_t len, uint8_t out[SHA256_LEN])
+{
+	sha256_2(data, len, NULL, 0, out);
+}
+
+void hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen,
+		 uint8_t out[SHA256_LEN])
+{
+	uint8_t k0[64] = { 0 }, pad[64], inner[SHA256_LEN];
+
+	if (keylen > sizeof(k0))
+		sha256(key, keylen, k0);
+	else
+		memcpy(k0, key, keylen);
+	for (int i = 0; i < 64; i++)
+		pad[i] = k0[i] ^ 0x36;
+	sha256_2(pad, sizeof(pad), msg, msglen, inner);
+	for (int i = 0; i < 64; i++)
+		pad[i] = k0[i] ^ 0x5c;
+	sha256_2(pad, sizeof(pad), inner, sizeof(inner), out);
+}

@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The agent klwm2md: its core (agent/*.c) and the parts that join it
+# (agent/coap/, agent/formats/, agent/lwm2m/), one binary; its host tests and
+# its configuration fuzzer. Included by the top-level Makefile.
+
+AGENT_SRCS := $(wildcard agent/*.c agent/coap/*.c agent/formats/*.c agent/lwm2m/*.c)
+AGENT_OBJS := $(AGENT_SRCS:%.c=$(BUILD)/%.o)
+AGENT_HDRS := $(wildcard agent/*.h agent/coap/*.h agent/formats/*.h agent/lwm2m/*.h) \
+	$(wildcard tools/lib/klwm2m/include/*.h) uapi/linux/klwm2m.h
+AGENT_LIBS := $(shell pkg-config --libs inih json-c libcbor 2>/dev/null) -lm
+AGENT_CFLAGS = $(USER_CFLAGS) -I$(TOP)/agent \
+	-DKLWM2M_OBJECTS_DIR=\"$(PREFIX)/share/klwm2m/objects\"
+KLWM2MD := $(BUILD)/klwm2md
+
+USER_EXTRA += $(KLWM2MD)
+
+$(BUILD)/agent/%.o: agent/%.c $(AGENT_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(AGENT_CFLAGS) -c -o $@ $<
+
+$(KLWM2MD): $(AGENT_OBJS) $(BUILD)/libklwm2m.a
+	$(CC) -o $@ $(AGENT_OBJS) $(BUILD)/libklwm2m.a $(NL_LIBS) $(AGENT_LIBS)
+
+# ---- host tests (cmocka, sanitizers): the core's pure parts, from source
+AGENT_LIB_SRCS := $(wildcard tools/lib/klwm2m/*.c)
+AGENT_TEST_CFLAGS = $(USER_CFLAGS) -I$(TOP)/agent -Wno-missing-prototypes $(SAN)
+
+$(BUILD)/host/test_agent_config: tests/host/test_agent_config.c agent/config.c agent/log.c \
+		agent/device.c agent/objects.c $(AGENT_LIB_SRCS) $(AGENT_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(AGENT_TEST_CFLAGS) -o $@ tests/host/test_agent_config.c agent/config.c \
+		agent/log.c agent/device.c agent/objects.c $(AGENT_LIB_SRCS) $(NL_LIBS) \
+		-linih $(shell pkg-config --libs cmocka)
+
+$(BUILD)/host/test_agent_loop: tests/host/test_agent_loop.c agent/loop.c agent/loop.h
+	@mkdir -p $(dir $@)
+	$(CC) $(AGENT_TEST_CFLAGS) -o $@ tests/host/test_agent_loop.c agent/loop.c \
+		$(shell pkg-config --libs cmocka)
+
+$(BUILD)/host/test_agent_endpoint: tests/host/test_agent_endpoint.c agent/endpoint.c \
+		agent/sha256.c agent/config.c agent/log.c tools/lib/klwm2m/text.c $(AGENT_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(AGENT_TEST_CFLAGS) -o $@ tests/host/test_agent_endpoint.c agent/endpoint.c \
+		agent/sha256.c agent/config.c agent/log.c tools/lib/klwm2m/text.c -linih -lm \
+		$(shell pkg-config --libs cmocka)
+
+HOST_EXTRA_BINS += $(BUILD)/host/test_agent_config $(BUILD)/host/test_agent_loop \
+	$(BUILD)/host/test_agent_endpoint
+
+# ---- fuzzing: arbitrary bytes into the strict configuration parser
+$(BUILD)/fuzz/agent_config: tests/fuzz/agent_config.c agent/config.c agent/log.c agent/config.h agent/log.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(TOP)/agent -o $@ tests/fuzz/agent_config.c agent/config.c \
+		agent/log.c -linih
+
+FUZZ_BINS += $(BUILD)/fuzz/agent_config
