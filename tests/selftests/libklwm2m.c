@@ -562,6 +562,61 @@ TEST_F(lib, an_execute_reaches_the_owning_process_and_its_answer_comes_back)
 	close(pipefd[1]);
 }
 
+struct results {
+	int n;
+	uint32_t id;
+	int status;
+};
+
+static int took_result(struct klwm2m *k, uint32_t id, int status, void *arg)
+{
+	struct results *r = arg;
+
+	r->n++;
+	r->id = id;
+	r->status = status;
+	return 0;
+}
+
+TEST_F(lib, an_execute_started_without_waiting_brings_its_result_through_process)
+{
+	struct klwm2m_handlers h = { .exec_result = took_result };
+	struct klwm2m_path p = KLWM2M_PATH_RES(EXEC_OID, 0, 4);
+	struct results r = { 0 };
+	struct pollfd pfd;
+	int pipefd[2], wstatus;
+	uint32_t id = 0;
+	char c;
+	pid_t pid;
+
+	define_executable(_metadata, self->k);
+	ASSERT_EQ(-ESRCH, klwm2m_exec_start(self->k, &p, NULL, 0, 0, &id));
+	ASSERT_LE(2000, klwm2m_exec_wait_ms());
+
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(serve_one_execute(pipefd[1]));
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	ASSERT_EQ(0, klwm2m_exec_start(self->k, &p, "0='x'", 5, 7, &id))
+		TH_LOG("%s", klwm2m_errmsg(self->k));
+	/* The call returned before the owner answered; the answer comes to the fd. */
+	pfd = (struct pollfd){ .fd = klwm2m_fd(self->k), .events = POLLIN };
+	while (!r.n) {
+		ASSERT_EQ(1, poll(&pfd, 1, 5000));
+		ASSERT_LE(0, klwm2m_process(self->k, &h, &r));
+	}
+	ASSERT_EQ(1, r.n);
+	ASSERT_EQ(id, r.id);
+	ASSERT_EQ(-EIO, r.status);
+	ASSERT_EQ(pid, waitpid(pid, &wstatus, 0));
+	ASSERT_TRUE(WIFEXITED(wstatus));
+	ASSERT_EQ(0, WEXITSTATUS(wstatus));
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
 /* ---------------------------------------------------------------- observations */
 
 #define OBJ_PATH(d, i) ((struct klwm2m_path){ .oid = OID, .iid = (i), .depth = (d) })

@@ -132,12 +132,11 @@ static int wait_result(struct klwm2m *k, uint32_t id, int *status)
 	}
 }
 
-KLWM2M_API int klwm2m_exec(struct klwm2m *k, const struct klwm2m_path *path, const void *args,
-			   size_t len, uint16_t ssid, int *status)
+/* Sends KLWM2M_CMD_EXEC; *@id: the execute's ID, which its EXEC_RESULT carries. */
+static int exec_send(struct klwm2m *k, const struct klwm2m_path *path, const void *args,
+		     size_t len, uint16_t ssid, uint32_t *id)
 {
 	struct nl_msg *msg;
-	uint32_t id = 0;
-	int err;
 
 	if (path->depth != 3) {
 		klwm2m_set_err(k, "an execute names a resource (/OID/IID/RID)");
@@ -158,8 +157,26 @@ KLWM2M_API int klwm2m_exec(struct klwm2m *k, const struct klwm2m_path *path, con
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
-	err = klwm2m_transact(k, msg, KLWM2M_A_EXEC_MAX, parse_exec_id, &id);
-	if (err)
-		return err;
-	return wait_result(k, id, status);
+	*id = 0;
+	return klwm2m_transact(k, msg, KLWM2M_A_EXEC_MAX, parse_exec_id, id);
+}
+
+KLWM2M_API int klwm2m_exec(struct klwm2m *k, const struct klwm2m_path *path, const void *args,
+			   size_t len, uint16_t ssid, int *status)
+{
+	uint32_t id;
+	int err = exec_send(k, path, args, len, ssid, &id);
+
+	return err ? err : wait_result(k, id, status);
+}
+
+KLWM2M_API int klwm2m_exec_start(struct klwm2m *k, const struct klwm2m_path *path,
+				 const void *args, size_t len, uint16_t ssid, uint32_t *id)
+{
+	return exec_send(k, path, args, len, ssid, id);
+}
+
+KLWM2M_API int klwm2m_exec_wait_ms(void)
+{
+	return exec_wait_ms();
 }

@@ -273,10 +273,25 @@ static int deliver_notify(struct klwm2m *k, const struct nlmsghdr *nlh,
 	return fill && fill != -EBADMSG ? fill : err;
 }
 
+static int deliver_exec_result(struct klwm2m *k, const struct nlmsghdr *nlh,
+			       const struct klwm2m_handlers *h, void *arg, int *handled)
+{
+	struct nlattr *tb[KLWM2M_A_EXEC_MAX + 1];
+
+	if (!h->exec_result ||
+	    genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, KLWM2M_A_EXEC_MAX, NULL) ||
+	    !tb[KLWM2M_A_EXEC_ID] || !tb[KLWM2M_A_EXEC_STATUS])
+		return 0;
+	*handled = 1;
+	return h->exec_result(k, nla_get_u32(tb[KLWM2M_A_EXEC_ID]),
+			      (int32_t)nla_get_u32(tb[KLWM2M_A_EXEC_STATUS]), arg);
+}
+
 /*
  * What each message the kernel sends on its own becomes: a handler's call.
- * A message without an entry here (EXEC_RESULT: klwm2m_exec() takes its
- * own) or without a handler is dropped.
+ * A message without a handler is dropped. klwm2m_exec() takes its own
+ * EXEC_RESULT out of the queue before klwm2m_process() sees it; those of
+ * klwm2m_exec_start() reach the exec_result handler.
  */
 static const struct {
 	uint8_t cmd;
@@ -287,6 +302,7 @@ static const struct {
 	{ KLWM2M_CMD_SAMPLE, deliver_sample },
 	{ KLWM2M_CMD_EVENT, deliver_write },
 	{ KLWM2M_CMD_NOTIFY, deliver_notify },
+	{ KLWM2M_CMD_EXEC_RESULT, deliver_exec_result },
 };
 
 static int deliver(struct klwm2m *k, const struct klwm2m_note *n,

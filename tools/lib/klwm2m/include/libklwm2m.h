@@ -866,8 +866,13 @@ struct klwm2m_exec_request {
  *	batch, with the paths under the handle's claims (VALUE_CHANGED,
  *	has_server set); read the values with klwm2m_get()
  * @notify: a notification of one of the handle's observations
- *	(klwm2m_observe()); the last member, so that initialisers written
- *	before it stay valid
+ *	(klwm2m_observe())
+ * @exec_result: the result of an execute klwm2m_exec_start() sent: its ID
+ *	and status (as klwm2m_exec()'s *status); exactly one per execute the
+ *	kernel accepted, unless the socket overran (klwm2m_process() then
+ *	returns -ENOBUFS: give up on executes older than klwm2m_exec_wait_ms())
+ *
+ * New members are added at the end, so that initialisers stay valid.
  *
  * A handler returns 0 to go on; anything else stops klwm2m_process(), which
  * returns it. Handlers may call the library on the same handle.
@@ -877,6 +882,7 @@ struct klwm2m_handlers {
 	int (*sample)(struct klwm2m *k, const struct klwm2m_path *path, void *arg);
 	int (*write)(struct klwm2m *k, const struct klwm2m_event *e, void *arg);
 	int (*notify)(struct klwm2m *k, const struct klwm2m_notification *n, void *arg);
+	int (*exec_result)(struct klwm2m *k, uint32_t id, int status, void *arg);
 };
 
 /**
@@ -969,6 +975,26 @@ int klwm2m_exec_done(struct klwm2m *k, uint32_t id, int status);
  */
 int klwm2m_exec(struct klwm2m *k, const struct klwm2m_path *path, const void *args,
 		size_t len, uint16_t ssid, int *status);
+
+/**
+ * klwm2m_exec_start() - klwm2m_exec() without waiting, for event loops
+ * @k: handle
+ * @path, @args, @len, @ssid: as klwm2m_exec()
+ * @id: receives the execute's ID
+ *
+ * The result comes later through klwm2m_process()'s exec_result handler
+ * (the owner's status, -ETIMEDOUT, -EPIPE or -EAGAIN, as klwm2m_exec()).
+ *
+ * Return: 0; -ESRCH (no app owns the resource); -ENOENT; -EPERM; -EINVAL.
+ */
+int klwm2m_exec_start(struct klwm2m *k, const struct klwm2m_path *path, const void *args,
+		      size_t len, uint16_t ssid, uint32_t *id);
+
+/**
+ * klwm2m_exec_wait_ms() - how long a result may take: the module's
+ * exec_timeout_ms and a margin (what klwm2m_exec() waits)
+ */
+int klwm2m_exec_wait_ms(void);
 
 #ifdef __cplusplus
 }
