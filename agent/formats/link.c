@@ -254,12 +254,12 @@ static int read_param(struct lr *r, struct fmt_link_param *pa)
 int fmt_link_parse(const void *text, size_t len, int (*cb)(const struct fmt_link *l, void *arg),
 		   void *arg, struct fmt_diag *diag)
 {
-	struct lr r = { .start = text, .p = text, .end = (const unsigned char *)text + len,
-			.diag = diag };
+	struct lr r = { .start = text, .p = text, .end = text, .diag = diag };
 	int count = 0, err;
 
 	if (!len)
 		return 0;
+	r.end += len;
 	for (;;) {
 		struct fmt_link l = { .nparams = 0 };
 

@@ -403,10 +403,10 @@ int fmt_tlv_decode(struct fmt_set *s, const unsigned char *p, size_t len)
 	uint8_t type;
 	int multiple, err = 0;
 
-	if (!len)
-		return 0;
 	if (s->base->depth == 0)
 		return fmt_fail(s->diag, -EOPNOTSUPP, "TLV cannot write to the root");
+	if (!len)
+		return 0;
 	first = p[0] >> 6;
 	switch (s->base->depth) {
 	case 1:

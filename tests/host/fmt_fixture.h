@@ -197,6 +197,49 @@ static inline bool fx_values_eq(const struct klwm2m_record *a, size_t na, const 
 	}
 }
 
+static inline int fx_count(const struct klwm2m_record *rec, void *arg)
+{
+	(void)rec;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* Decodes, counting what is delivered: for payloads that must be refused. */
+static inline int fx_try(int format, const char *base, const void *p, size_t len, int *delivered,
+			 struct fmt_diag *d)
+{
+	struct klwm2m_path b;
+	struct fmt_decoder dec = { .type = fx_type, .record = fx_count, .arg = delivered };
+
+	*delivered = 0;
+	d->msg[0] = '\0';
+	if (klwm2m_path_parse(base, &b))
+		abort();
+	return fmt_decode(format, &b, p, len, &dec, d);
+}
+
+/* Bytes from hex text ("81 a2 21"; spaces ignored) into @out; their count. */
+static inline size_t fx_hex(const char *hex, unsigned char *out)
+{
+	size_t n = 0;
+	int hi = -1;
+
+	for (; *hex; hex++) {
+		int v = *hex >= '0' && *hex <= '9' ? *hex - '0' : *hex >= 'a' && *hex <= 'f' ?
+			*hex - 'a' + 10 : -1;
+
+		if (v < 0)
+			continue;
+		if (hi < 0) {
+			hi = v;
+		} else {
+			out[n++] = (unsigned char)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	return n;
+}
+
 /* ---- building records in tests */
 static inline struct klwm2m_path fx_p(const char *text)
 {
@@ -230,5 +273,29 @@ static inline struct klwm2m_record fx_mark(int kind, const char *path)
 #define FX_OPAQUE(p, s, l) FX_BYTES(p, KLWM2M_TYPE_OPAQUE, s, l)
 #define FX_LINK(p, s) FX_BYTES(p, KLWM2M_TYPE_CORELNK, s, strlen(s))
 #define FX_N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The Device object instance of the LwM2M TS's Read examples (TS 1.1 7.4). */
+static inline size_t fx_device_records(struct klwm2m_record *r)
+{
+	size_t n = 0;
+
+	r[n++] = FX_STR("/3/0/0", "Open Mobile Alliance");
+	r[n++] = FX_STR("/3/0/1", "Lightweight M2M Client");
+	r[n++] = FX_STR("/3/0/2", "345000123");
+	r[n++] = FX_STR("/3/0/3", "1.0");
+	r[n++] = FX_INT("/3/0/6/0", 1);
+	r[n++] = FX_INT("/3/0/6/1", 5);
+	r[n++] = FX_INT("/3/0/7/0", 3800);
+	r[n++] = FX_INT("/3/0/7/1", 5000);
+	r[n++] = FX_INT("/3/0/8/0", 125);
+	r[n++] = FX_INT("/3/0/8/1", 900);
+	r[n++] = FX_INT("/3/0/9", 100);
+	r[n++] = FX_INT("/3/0/10", 15);
+	r[n++] = FX_INT("/3/0/11/0", 0);
+	r[n++] = FX_TIME("/3/0/13", 1367491215);
+	r[n++] = FX_STR("/3/0/14", "+02:00");
+	r[n++] = FX_STR("/3/0/16", "U");
+	return n;
+}
 
 #endif
