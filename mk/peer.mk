@@ -40,3 +40,11 @@ $(BUILD)/peer/san/klwm2m-testdev: $(PEER_DEV_SRCS) $(PEER_DEPS) | need-peer-libs
 
 $(BUILD)/peer/san/selftest: tests/peer/selftest.sh $(BUILD)/peer/san/klwm2m-testsrv $(BUILD)/peer/san/klwm2m-testdev
 	install -m 0755 $< $@
+
+# The codecs against hand-written bytes from the specs (cmocka, TAP).
+HOST_EXTRA_BINS += $(BUILD)/peer/san/test_codecs
+
+$(BUILD)/peer/san/test_codecs: tests/peer/test_codecs.c $(PEER_CODEC_SRCS) $(PEER_DEPS) | need-peer-libs
+	@mkdir -p $(dir $@)
+	$(CC) $(PEER_CFLAGS) -Wno-missing-prototypes $(SAN) -Itests/peer -o $@ $< $(PEER_CODEC_SRCS) \
+		$(PEER_LIBS) $(shell pkg-config --libs cmocka)

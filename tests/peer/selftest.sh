@@ -38,7 +38,14 @@ result() {	# result OK DESCRIPTION [LOG]
 		echo "ok $n - peer: $2"
 	else
 		echo "not ok $n - peer: $2"
-		[ -n "${3:-}" ] && sed 's/^/# /' "$3" | tail -n 60
+		# the failed steps with what led to them, else the end of the log
+		if [ -n "${3:-}" ]; then
+			if grep -q '^not ok' "$3"; then
+				grep -B 15 '^not ok' "$3"
+			else
+				tail -n 40 "$3"
+			fi | cut -c 1-200 | sed 's/^/# /'
+		fi
 		rc=1
 	fi
 }

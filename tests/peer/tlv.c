@@ -31,15 +31,14 @@ static int tlv_next(const uint8_t *buf, size_t len, size_t *off, struct tlv *t, 
 	size_t o = *off, idlen, lenlen;
 	uint8_t type;
 
-	*err = "truncated TLV entry";
 	if (o >= len)
-		return -EINVAL;
+		goto truncated;
 	type = buf[o++];
 	t->kind = type >> 6;
 	idlen = type & 0x20 ? 2 : 1;
 	lenlen = (type >> 3) & 3;
 	if (len - o < idlen + lenlen)
-		return -EINVAL;
+		goto truncated;
 	t->id = idlen == 2 ? (unsigned int)buf[o] << 8 | buf[o + 1] : buf[o];
 	o += idlen;
 	if (lenlen) {
@@ -50,10 +49,13 @@ static int tlv_next(const uint8_t *buf, size_t len, size_t *off, struct tlv *t, 
 		t->len = type & 7;
 	}
 	if (len - o < t->len)
-		return -EINVAL;
+		goto truncated;
 	t->val = buf + o;
 	*off = o + t->len;
 	return 0;
+truncated:
+	*err = "truncated TLV entry";	/* only on failure: callers keep err across calls */
+	return -EINVAL;
 }
 
 static int add_raw(struct pv_list *out, const struct pv_path *p, const struct tlv *t)
