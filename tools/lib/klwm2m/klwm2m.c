@@ -277,6 +277,25 @@ struct nl_msg *klwm2m_new_request(struct klwm2m *k, uint8_t cmd, int flags, size
 	return msg;
 }
 
+struct nl_msg *klwm2m_set_request(struct klwm2m *k, size_t size)
+{
+	if (size > KLWM2M_SET_KEEP)
+		return klwm2m_new_request(k, KLWM2M_CMD_SET, 0, size);
+	if (!k->setreq) {
+		k->setreq = nlmsg_alloc_size(KLWM2M_SET_KEEP);
+		if (!k->setreq)
+			return NULL;
+	}
+	/* Empty again: genlmsg_put() writes the headers, attributes follow. */
+	nlmsg_hdr(k->setreq)->nlmsg_len = NLMSG_HDRLEN;
+	if (!genlmsg_put(k->setreq, NL_AUTO_PORT, NL_AUTO_SEQ, k->family, 0, 0, KLWM2M_CMD_SET,
+			 KLWM2M_GENL_VERSION))
+		return NULL;
+	/* The caller's reference: its nlmsg_free() leaves the handle's. */
+	nlmsg_get(k->setreq);
+	return k->setreq;
+}
+
 static struct nl_msg *new_request(struct klwm2m *k, uint8_t cmd)
 {
 	return klwm2m_new_request(k, cmd, 0, 4096);
@@ -478,6 +497,7 @@ KLWM2M_API void klwm2m_close(struct klwm2m *k)
 	if (!k)
 		return;
 	nl_socket_free(k->sk);
+	nlmsg_free(k->setreq);
 	klwm2m_queue_free(k);
 	free(k->rbuf);
 	free(k);

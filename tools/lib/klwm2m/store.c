@@ -323,7 +323,7 @@ static int commit(struct klwm2m *k, const struct entry *e, unsigned int n, int h
 		size += b + 8;
 	}
 	offs = malloc((n + 1) * sizeof(*offs));
-	msg = offs ? klwm2m_new_request(k, KLWM2M_CMD_SET, 0, size) : NULL;
+	msg = offs ? klwm2m_set_request(k, size) : NULL;
 	if (!msg) {
 		free(offs);
 		return -ENOMEM;
