@@ -12,14 +12,14 @@
 #define ENDPOINT_UUID_LEN 45
 
 /*
- * endpoint_from_machine_id() - "urn:uuid:..." from a machine ID's text
- * @id: 32 hexadecimal digits (what /etc/machine-id holds), optionally
- *	followed by a newline
+ * endpoint_from_machine_id() - "urn:uuid:...", klwm2m's application-specific
+ * ID of this machine (libsystemd's sd_id128_get_machine_app_specific())
  * @buf: receives the name; at least ENDPOINT_UUID_LEN + 1 bytes
  *
- * Return: 0, or -EINVAL when @id is not a machine ID.
+ * Return: 0; -ENOSPC; libsystemd's -errno (-ENOENT: no /etc/machine-id,
+ * -ENOMEDIUM: it is empty or "uninitialized", ...).
  */
-int endpoint_from_machine_id(const char *id, char *buf, size_t size);
+int endpoint_from_machine_id(char *buf, size_t size);
 
 /*
  * endpoint_default() - the default endpoint name of this host

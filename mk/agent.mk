@@ -7,7 +7,7 @@ AGENT_SRCS := $(wildcard agent/*.c agent/coap/*.c agent/formats/*.c agent/lwm2m/
 AGENT_OBJS := $(AGENT_SRCS:%.c=$(BUILD)/%.o)
 AGENT_HDRS := $(wildcard agent/*.h agent/coap/*.h agent/formats/*.h agent/lwm2m/*.h) \
 	$(wildcard tools/lib/klwm2m/include/*.h) uapi/linux/klwm2m.h
-AGENT_LIBS := $(shell pkg-config --libs inih json-c libcbor 2>/dev/null) -lm
+AGENT_LIBS := $(shell pkg-config --libs inih json-c libcbor libsystemd 2>/dev/null) -lm
 AGENT_CFLAGS = $(USER_CFLAGS) -I$(TOP)/agent \
 	-DKLWM2M_OBJECTS_DIR=\"$(PREFIX)/share/klwm2m/objects\"
 KLWM2MD := $(BUILD)/klwm2md
@@ -38,10 +38,10 @@ $(BUILD)/host/test_agent_loop: tests/host/test_agent_loop.c agent/loop.c agent/l
 		$(shell pkg-config --libs cmocka)
 
 $(BUILD)/host/test_agent_endpoint: tests/host/test_agent_endpoint.c agent/endpoint.c \
-		agent/sha256.c agent/config.c agent/log.c tools/lib/klwm2m/text.c $(AGENT_HDRS)
+		agent/config.c agent/log.c tools/lib/klwm2m/text.c $(AGENT_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(AGENT_TEST_CFLAGS) -o $@ tests/host/test_agent_endpoint.c agent/endpoint.c \
-		agent/sha256.c agent/config.c agent/log.c tools/lib/klwm2m/text.c -linih -lm \
+		agent/config.c agent/log.c tools/lib/klwm2m/text.c -linih -lm -lsystemd \
 		$(shell pkg-config --libs cmocka)
 
 HOST_EXTRA_BINS += $(BUILD)/host/test_agent_config $(BUILD)/host/test_agent_loop \
