@@ -54,3 +54,14 @@ $(BUILD)/fuzz/agent_config: tests/fuzz/agent_config.c agent/config.c agent/log.c
 		agent/log.c -linih
 
 FUZZ_BINS += $(BUILD)/fuzz/agent_config
+
+# ---- install: the daemon, its unit (paths made PREFIX's), the example
+# configuration and its documentation; `make install` runs it.
+install: install-agent
+.PHONY: install-agent
+install-agent: $(KLWM2MD)
+	install -D -m 0755 $(KLWM2MD) $(DESTDIR)$(PREFIX)/bin/klwm2md
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/klwm2m
+	sed 's|/usr/local|$(PREFIX)|g' agent/klwm2md.service \
+		>$(DESTDIR)$(PREFIX)/lib/systemd/system/klwm2md.service
+	install -m 0644 agent/klwm2md.conf.example docs/agent.md $(DESTDIR)$(PREFIX)/share/doc/klwm2m/
