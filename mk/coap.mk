@@ -14,13 +14,17 @@ $(COAP_CODEC_OBJS): $(BUILD)/%.o: %.c $(COAP_CODEC_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -c -o $@ $<
 
-# $(1): name (tests/host/$(1).c, tests/fuzz/$(2).c), $(2): fuzz target, $(3): sources
+# The message tests check the builder's output against libcoap's parser.
+COAP_LIBCOAP := $(shell pkg-config --cflags --libs libcoap-3-notls 2>/dev/null)
+
+# $(1): name (tests/host/$(1).c, tests/fuzz/$(2).c), $(2): fuzz target,
+# $(3): sources, $(4): extra flags and libraries
 define coap_codec_tests
 HOST_EXTRA_BINS += $$(BUILD)/host/$(1)
 $$(BUILD)/host/$(1): tests/host/$(1).c $(3) $$(COAP_CODEC_HDRS)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(USER_CFLAGS) -Wno-missing-prototypes $$(SAN) -I$$(TOP)/agent/coap -o $$@ \
-		tests/host/$(1).c $(3) $$(shell pkg-config --libs cmocka)
+		tests/host/$(1).c $(3) $(4) $$(shell pkg-config --libs cmocka)
 
 FUZZ_BINS += $$(BUILD)/fuzz/$(2)
 $$(BUILD)/fuzz/$(2): tests/fuzz/$(2).c $(3) $$(COAP_CODEC_HDRS)
@@ -28,5 +32,5 @@ $$(BUILD)/fuzz/$(2): tests/fuzz/$(2).c $(3) $$(COAP_CODEC_HDRS)
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -I$$(TOP)/agent/coap -o $$@ tests/fuzz/$(2).c $(3)
 endef
 
-$(eval $(call coap_codec_tests,test_coap_msg,coap_msg,$(COAP_MSG_SRCS)))
+$(eval $(call coap_codec_tests,test_coap_msg,coap_msg,$(COAP_MSG_SRCS),$(COAP_LIBCOAP)))
 $(eval $(call coap_codec_tests,test_coap_uri,coap_uri,$(COAP_CODEC_SRCS)))
