@@ -183,18 +183,26 @@ struct kcoap_b2 *kcoap_b2_find(struct kcoap_ep *ep, const struct kcoap_addr *pee
 	return NULL;
 }
 
+void kcoap_b2_forget(struct kcoap_ep *ep, const struct kcoap_addr *peer,
+		     const struct kcoap_key *key)
+{
+	struct kcoap_list *pos, *n;
+
+	kcoap_list_each(pos, n, &ep->b2s) {
+		struct kcoap_b2 *r = kcoap_container_of(pos, struct kcoap_b2, node);
+
+		if (key_equal(&r->key, key) && kcoap_addr_equal(&r->peer, peer))
+			b2_free(ep, r);
+	}
+}
+
 struct kcoap_b2 *kcoap_b2_keep(struct kcoap_ep *ep, const struct kcoap_addr *peer,
 			       const struct kcoap_key *key, const uint8_t *head, size_t head_len,
 			       const uint8_t *body, size_t len)
 {
-	struct kcoap_list *pos, *n;
 	struct kcoap_b2 *r;
 
-	kcoap_list_each(pos, n, &ep->b2s) {
-		r = kcoap_container_of(pos, struct kcoap_b2, node);
-		if (key_equal(&r->key, key) && kcoap_addr_equal(&r->peer, peer))
-			b2_free(ep, r);
-	}
+	kcoap_b2_forget(ep, peer, key);
 	while (ep->n_b2 && ep->n_b2 >= ep->p.block_max_entries)
 		b2_free(ep, kcoap_container_of(ep->b2s.next, struct kcoap_b2, node));
 	r = calloc(1, sizeof(*r));

@@ -284,6 +284,9 @@ void kcoap_b1_done(struct kcoap_ep *ep, struct kcoap_b1 *b1);
 
 struct kcoap_b2 *kcoap_b2_find(struct kcoap_ep *ep, const struct kcoap_addr *peer,
 			       const struct kcoap_key *key);
+/* A newer representation was sent whole: the kept one is stale. */
+void kcoap_b2_forget(struct kcoap_ep *ep, const struct kcoap_addr *peer,
+		     const struct kcoap_key *key);
 /* Keep a representation: @head is the built response without payload. */
 struct kcoap_b2 *kcoap_b2_keep(struct kcoap_ep *ep, const struct kcoap_addr *peer,
 			       const struct kcoap_key *key, const uint8_t *head, size_t head_len,

@@ -154,6 +154,8 @@ int kcoap_server_send(struct kcoap_ep *ep, struct kcoap_resp_ctx *ctx, struct kc
 	if (len <= kcoap_block_size(&b) && (!ctx->has_block2 || b.num == 0)) {
 		/* one message; Block2 only when the client asked for blocks */
 		b.more = false;
+		if (ctx->has_key)
+			kcoap_b2_forget(ep, &ctx->peer, &ctx->key);
 		return emit(ep, ctx, resp, resp->payload, len, ctx->has_block2 ? &b : NULL, len,
 			    type, observe, d, kind, owner, tx_out, mid_out);
 	}
