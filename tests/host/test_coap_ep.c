@@ -17,22 +17,6 @@
 
 #include "test_coap_ep_util.h"
 
-static int setup(void **state)
-{
-	struct th *t = malloc(sizeof(*t));
-
-	th_setup(t, NULL);
-	*state = t;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	th_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 static void assert_token(const struct kcoap_msg *m, uint16_t tok)
 {
 	assert_int_equal(2, m->tkl);
@@ -522,7 +506,7 @@ static void client_non_request_times_out_without_retransmission(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, th_cm_setup, th_cm_teardown)
 		T(con_get_is_answered_piggybacked_on_its_ack),
 		T(non_request_gets_a_non_response_with_its_token),
 		T(duplicate_con_gets_the_same_bytes_and_reaches_the_handler_once),

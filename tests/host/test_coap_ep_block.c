@@ -18,22 +18,6 @@
 
 #include "test_coap_ep_util.h"
 
-static int setup(void **state)
-{
-	struct th *t = malloc(sizeof(*t));
-
-	th_setup(t, NULL);
-	*state = t;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	th_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 /* GET /big asking for block @num of 16 << @szx bytes; the answer in @d. */
 static void get_block(struct th *t, uint16_t mid, uint32_t num, uint8_t szx, struct th_dgram *d)
 {
@@ -338,7 +322,7 @@ static void client_follows_block2_to_the_whole_representation(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, th_cm_setup, th_cm_teardown)
 		T(block2_get_is_served_in_the_clients_block_size_from_one_representation),
 		T(large_response_without_block2_goes_out_in_default_blocks),
 		T(kept_representation_expires_and_is_regenerated_with_a_new_etag),

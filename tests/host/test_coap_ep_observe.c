@@ -19,22 +19,6 @@
 
 #include "test_coap_ep_util.h"
 
-static int setup(void **state)
-{
-	struct th *t = malloc(sizeof(*t));
-
-	th_setup(t, NULL);
-	*state = t;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	th_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 /* GET /obs with Observe @obs on token @tok; the answer in @d. */
 static void observe_get(struct th *t, uint16_t mid, uint16_t tok, uint32_t obs, struct th_dgram *d)
 {
@@ -302,7 +286,7 @@ static void large_notification_goes_block_wise_and_the_rest_is_fetched(void **st
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, th_cm_setup, th_cm_teardown)
 		T(registration_then_non_notifications_with_increasing_numbers),
 		T(rst_to_a_non_notification_ends_the_observer),
 		T(get_with_observe_1_ends_the_observer_and_is_answered_plainly),

@@ -73,6 +73,24 @@ void th_teardown(struct th *t)
 	free(t->resp_body);
 }
 
+int th_cm_setup(void **state)
+{
+	struct th *t = malloc(sizeof(*t));
+
+	if (!t)
+		return -1;
+	th_setup(t, NULL);
+	*state = t;
+	return 0;
+}
+
+int th_cm_teardown(void **state)
+{
+	th_teardown(*state);
+	free(*state);
+	return 0;
+}
+
 void th_random(struct th *t, unsigned int n, const uint32_t *vals)
 {
 	assert_true(n <= sizeof(t->rq) / sizeof(t->rq[0]));

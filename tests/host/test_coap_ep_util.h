@@ -61,6 +61,9 @@ struct th {
 /* Create the endpoint (params may be NULL) and the peer socket. */
 void th_setup(struct th *t, const struct kcoap_ep_params *params);
 void th_teardown(struct th *t);
+/* The same as cmocka setup/teardown functions: *state is a struct th. */
+int th_cm_setup(void **state);
+int th_cm_teardown(void **state);
 
 /* Values the random callback returns next, before its LCG takes over. */
 void th_random(struct th *t, unsigned int n, const uint32_t *vals);
