@@ -310,12 +310,10 @@ void kcoap_server_request(struct kcoap_ep *ep, const struct kcoap_addr *peer,
 		resp.code = KCOAP_INTERNAL_SERVER_ERROR;
 		rc = ep->cfg.on_request(ep->cfg.arg, ep, &r, &resp);
 	}
-	if (st)
-		kcoap_b1_done(ep, st);
 	if (rc == KCOAP_EP_DEFERRED && priv.pending) {
 		if (req->type == KCOAP_CON)
 			kcoap_ep_send_empty(ep, peer, KCOAP_ACK, req->mid, d);
-		return;
+		goto out;
 	}
 	if (priv.pending)
 		kcoap_ep_pending_drop(ep, priv.pending);
@@ -332,6 +330,10 @@ void kcoap_server_request(struct kcoap_ep *ep, const struct kcoap_addr *peer,
 	kcoap_server_send(ep, &ctx, &resp, d, response_type(&ctx),
 			  ctx.obs ? (int64_t)kcoap_obs_next_seq(ep) : -1, NULL, KCOAP_TX_RESPONSE,
 			  NULL, NULL);
+out:
+	/* after the response: it may point into the reassembled body */
+	if (st)
+		kcoap_b1_done(ep, st);
 }
 
 /* ------------------------------------------------------------ deferred */
