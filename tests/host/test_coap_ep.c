@@ -458,6 +458,29 @@ static void client_request_answered_by_rst_fails_with_econnreset(void **state)
 	assert_int_equal(-ECONNRESET, t->resp_err);
 }
 
+static void client_rejects_a_response_with_an_unrecognised_critical_option(void **state)
+{
+	struct th *t = *state;
+	struct kcoap_msg m;
+	struct th_dgram d, rst;
+
+	kcoap_msg_init(&m, KCOAP_CON, KCOAP_GET, 0);
+	assert_int_equal(0, kcoap_ep_request(t->ep, &t->peer_addr, &m, th_response, t, NULL));
+	assert_int_equal(0, th_recv(t, &d));
+	kcoap_msg_init(&m, KCOAP_ACK, KCOAP_EMPTY, d.m.mid);
+	th_send(t, &m);
+	/* the separate response carries option 9: rejected with RST */
+	kcoap_msg_init(&m, KCOAP_CON, KCOAP_CONTENT, 0xb000);
+	kcoap_msg_set_token(&m, d.m.token, d.m.tkl);
+	kcoap_msg_add_opt(&m, 9, "?", 1);
+	th_send(t, &m);
+	assert_int_equal(0, th_recv(t, &rst));
+	assert_int_equal(KCOAP_RST, rst.m.type);
+	assert_int_equal(0xb000, rst.m.mid);
+	assert_int_equal(1, t->resp_calls);
+	assert_int_equal(-EPROTO, t->resp_err);
+}
+
 static void client_tokens_are_unique_and_mids_sequential(void **state)
 {
 	struct th *t = *state;
@@ -524,6 +547,7 @@ int main(void)
 		T(client_gets_a_piggybacked_response),
 		T(client_handles_empty_ack_then_separate_con_response),
 		T(client_request_answered_by_rst_fails_with_econnreset),
+		T(client_rejects_a_response_with_an_unrecognised_critical_option),
 		T(client_tokens_are_unique_and_mids_sequential),
 		T(client_non_request_times_out_without_retransmission),
 #undef T

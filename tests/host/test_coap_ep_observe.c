@@ -93,6 +93,23 @@ static void rst_to_a_non_notification_ends_the_observer(void **state)
 	assert_null(t->obs);
 }
 
+static void rst_to_a_con_notification_ends_the_observer(void **state)
+{
+	struct th *t = *state;
+	struct kcoap_msg m;
+	struct th_dgram d;
+
+	observe_get(t, 0x250, 0x2525, 0, &d);
+	notify(t, 1, true, &d);
+	assert_int_equal(KCOAP_CON, d.m.type);
+	kcoap_msg_init(&m, KCOAP_RST, KCOAP_EMPTY, d.m.mid);
+	th_send(t, &m);
+	assert_int_equal(1, t->obs_ends);
+	assert_int_equal(KCOAP_OBS_END_RESET, t->obs_end_reason);
+	/* and its retransmissions stopped */
+	assert_int_equal(KCOAP_EXCHANGE_LIFETIME_MS, kcoap_ep_next_timeout(t->ep));
+}
+
 static void get_with_observe_1_ends_the_observer_and_is_answered_plainly(void **state)
 {
 	struct th *t = *state;
@@ -289,6 +306,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, th_cm_setup, th_cm_teardown)
 		T(registration_then_non_notifications_with_increasing_numbers),
 		T(rst_to_a_non_notification_ends_the_observer),
+		T(rst_to_a_con_notification_ends_the_observer),
 		T(get_with_observe_1_ends_the_observer_and_is_answered_plainly),
 		T(con_notification_never_acknowledged_ends_the_observer),
 		T(acknowledged_con_notification_keeps_the_observer),
