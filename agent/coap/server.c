@@ -35,7 +35,7 @@ bool kcoap_key_make(const struct kcoap_msg *m, struct kcoap_key *key)
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		for (const struct kcoap_opt *o = kcoap_opt_first(m, nums[i]); o;
 		     o = kcoap_opt_next(m, o)) {
-			if (o->len > sizeof(key->b) - key->len - 3)
+			if (key->len + 3 + o->len > sizeof(key->b))
 				return false;
 			key->b[key->len++] = (uint8_t)nums[i];
 			key->b[key->len++] = (uint8_t)(o->len >> 8);

@@ -243,6 +243,31 @@ static void block1_past_the_maximum_gets_4_13_with_size1(void **state)
 	assert_int_equal(0, t->calls);
 }
 
+static void block1_request_whose_identity_is_too_long_to_track_gets_4_13(void **state)
+{
+	struct th *t = *state;
+	struct kcoap_block b = { .num = 0, .more = true, .szx = 1 };
+	char query[152];
+	struct kcoap_msg m;
+	struct th_dgram d;
+	uint8_t src[32] = { 0 };
+
+	memset(query, 'q', sizeof(query) - 1);
+	query[sizeof(query) - 1] = '\0';
+	th_req(&m, KCOAP_CON, KCOAP_PUT, 0x650, 0x650, "/upload");
+	/* identity: code 1 + "upload" 3+6 + 2 x (3+151) = 318 bytes, then one
+	 * more option that no longer fits in KCOAP_EP_KEY_MAX (320) */
+	kcoap_msg_add_str(&m, KCOAP_OPT_URI_QUERY, query);
+	kcoap_msg_add_str(&m, KCOAP_OPT_URI_QUERY, query);
+	kcoap_msg_add_str(&m, KCOAP_OPT_URI_QUERY, "x");
+	kcoap_msg_add_block(&m, KCOAP_OPT_BLOCK1, &b);
+	kcoap_msg_set_payload(&m, src, sizeof(src));
+	th_send(t, &m);
+	assert_int_equal(0, th_recv(t, &d));
+	assert_int_equal(KCOAP_REQUEST_ENTITY_TOO_LARGE, d.m.code);
+	assert_int_equal(0, t->calls);
+}
+
 static void block1_larger_than_preferred_is_answered_with_the_smaller_size(void **state)
 {
 	struct kcoap_ep_params p = { .block_size = 128 };
@@ -329,6 +354,7 @@ int main(void)
 		T(block1_put_is_reassembled_and_delivered_once),
 		T(block1_missing_or_out_of_order_block_gets_4_08),
 		T(block1_past_the_maximum_gets_4_13_with_size1),
+		T(block1_request_whose_identity_is_too_long_to_track_gets_4_13),
 		T(block1_larger_than_preferred_is_answered_with_the_smaller_size),
 		T(client_follows_block2_to_the_whole_representation),
 #undef T
