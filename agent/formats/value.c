@@ -55,16 +55,25 @@ bool fmt_utf8_valid(const void *p, size_t len)
 	return true;
 }
 
+/*
+ * The fewest significant digits that read back as @d, written as a plain
+ * decimal ("30", "0.1", "123456.789") when the exponent is -5..16, else in
+ * exponent form ("1e+20", "5e-324"): %g alone would write 30 as "3e+01",
+ * which a Write-Attributes reader or a text/plain reader need not accept.
+ */
 int fmt_double_text(double d, char buf[32])
 {
-	int n = 0;
+	int prec, exp;
 
-	for (int prec = 1; prec <= 17; prec++) {
-		n = snprintf(buf, 32, "%.*g", prec, d);
+	for (prec = 0; prec < 17; prec++) {
+		snprintf(buf, 32, "%.*e", prec, d);
 		if (strtod(buf, NULL) == d && signbit(strtod(buf, NULL)) == signbit(d))
 			break;
 	}
-	return n;
+	exp = atoi(strchr(buf, 'e') + 1);
+	if (d == 0 || (exp >= -5 && exp <= 16))
+		return snprintf(buf, 32, "%.*f", prec > exp ? prec - exp : 0, d);
+	return (int)strlen(buf);
 }
 
 static bool is_digit(char c)

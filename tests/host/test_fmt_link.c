@@ -54,7 +54,7 @@ static void discover_answers_carry_dim_and_attributes(void **state)
 {
 	const struct klwm2m_attrs obj = { .set = KLWM2M_ATTR_F_PMIN, .pmin = 10 };
 	const struct klwm2m_attrs res = {
-		.set = KLWM2M_ATTR_F_ALL, .pmin = 1, .pmax = 60, .gt = 50.5, .lt = -0.25, .st = 0.1,
+		.set = KLWM2M_ATTR_F_ALL, .pmin = 1, .pmax = 60, .gt = 30, .lt = -0.25, .st = 0.1,
 		.epmin = 2, .epmax = 30, .edge = 1, .con = 1, .hqmax = 5,
 	};
 	const struct fmt_link_entry e[] = {
@@ -68,7 +68,7 @@ static void discover_answers_carry_dim_and_attributes(void **state)
 
 	fmt_buf_init(&b, 0);
 	assert_int_equal(0, fmt_link_discover(&b, e, FX_N(e)));
-	is_text(&b, "</3>;ver=1.1;pmin=10,</3/0>,</3/0/7>;dim=2;pmin=1;pmax=60;gt=50.5;lt=-0.25;"
+	is_text(&b, "</3>;ver=1.1;pmin=10,</3/0>,</3/0/7>;dim=2;pmin=1;pmax=60;gt=30;lt=-0.25;"
 		    "st=0.1;epmin=2;epmax=30;edge=1;con=1;hqmax=5,</3/0/7/1>");
 	fmt_buf_init(&b, 0);
 	assert_int_equal(-EINVAL, fmt_link_discover(&b,

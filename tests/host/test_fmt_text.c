@@ -41,6 +41,13 @@ static void text_forms_of_every_type_round_trip(void **state)
 	text_round_trip(FX_FLOAT("/9999/0/2", 21.5), "21.5");
 	text_round_trip(FX_FLOAT("/9999/0/2", -0.0), "-0");
 	text_round_trip(FX_FLOAT("/9999/0/2", 0.1), "0.1");
+	/* Plain decimals where %g would use an exponent. */
+	text_round_trip(FX_FLOAT("/9999/0/2", 30), "30");
+	text_round_trip(FX_FLOAT("/9999/0/2", -1200), "-1200");
+	text_round_trip(FX_FLOAT("/9999/0/2", 0.00001), "0.00001");
+	text_round_trip(FX_FLOAT("/9999/0/2", 1e16), "10000000000000000");
+	text_round_trip(FX_FLOAT("/9999/0/2", 1e17), "1e+17");
+	text_round_trip(FX_FLOAT("/9999/0/2", 1e-6), "1e-06");
 	text_round_trip(FX_FLOAT("/9999/0/2", DBL_TRUE_MIN), "5e-324");
 	text_round_trip(FX_FLOAT("/9999/0/2", -DBL_MAX), "-1.7976931348623157e+308");
 	text_round_trip(FX_BOOL("/9999/0/3", 1), "1");
