@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * CoAP endpoint: lifetime, the socket, parameters, and the dispatch of every
+ * datagram that arrives (RFC 7252 section 4: what each type and code asks
+ * for). The pieces it dispatches to are listed in ep_internal.h; the model
+ * and the threading rules are in endpoint.h.
+ *
+ * Dispatch of a datagram:
+ *   not CoAP (short, version != 1)		ignored
+ *   format error				CON: RST; else ignored
+ *   ACK   Empty				ends the CON with that MID, if any
+ *   ACK   response				the client request with that MID
+ *   RST					ends the CON with that MID, or the
+ *						observer of a NON notification
+ *   CON   Empty (ping)				RST
+ *   CON/NON seen before (peer, MID)		the cached reply again, or nothing
+ *   CON/NON request				server.c
+ *   CON/NON response				client.c; unmatched CON: RST
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ep_internal.h"
+
+const struct kcoap_ep_params kcoap_ep_default_params = {
+	.ack_timeout_ms = KCOAP_ACK_TIMEOUT_MS,
+	.ack_random_factor_permille = KCOAP_ACK_RANDOM_FACTOR_PERMILLE,
+	.max_retransmit = KCOAP_MAX_RETRANSMIT,
+	.exchange_lifetime_ms = KCOAP_EXCHANGE_LIFETIME_MS,
+	.non_lifetime_ms = KCOAP_NON_LIFETIME_MS,
+	.response_timeout_ms = KCOAP_MAX_TRANSMIT_WAIT_MS,
+	.dedup_max = 256,
+	.block_size = 1024,
+	.block1_max = 64 * 1024,
+	.block_keep_ms = KCOAP_EXCHANGE_LIFETIME_MS,
+	.block_max_entries = 16,
+	.observe_con_every = 20,
+	.observe_con_interval_ms = KCOAP_OBSERVE_CON_INTERVAL_S * 1000u,
+};
+
+bool kcoap_addr_equal(const struct kcoap_addr *a, const struct kcoap_addr *b)
+{
+	if (a->ss.ss_family != b->ss.ss_family)
+		return false;
+	if (a->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)&a->ss, *y = (const void *)&b->ss;
+
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)&a->ss, *y = (const void *)&b->ss;
+
+		return x->sin6_port == y->sin6_port && x->sin6_scope_id == y->sin6_scope_id &&
+		       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
+	}
+	return a->len == b->len && !memcmp(&a->ss, &b->ss, a->len);
+}
+
+int kcoap_addr_parse(struct kcoap_addr *addr, const char *host, uint16_t port)
+{
+	char buf[INET6_ADDRSTRLEN + 2];
+	size_t n = host ? strlen(host) : 0;
+
+	memset(addr, 0, sizeof(*addr));
+	if (!n || n >= sizeof(buf))
+		return -EINVAL;
+	if (host[0] == '[') {
+		if (n < 3 || host[n - 1] != ']')
+			return -EINVAL;
+		memcpy(buf, host + 1, n - 2);
+		buf[n - 2] = '\0';
+	} else {
+		memcpy(buf, host, n + 1);
+	}
+	struct sockaddr_in *v4 = (void *)&addr->ss;
+	struct sockaddr_in6 *v6 = (void *)&addr->ss;
+
+	if (host[0] != '[' && inet_pton(AF_INET, buf, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons(port);
+		addr->len = sizeof(*v4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, buf, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons(port);
+		addr->len = sizeof(*v6);
+		return 0;
+	}
+	memset(addr, 0, sizeof(*addr));
+	return -EINVAL;
+}
+
+/* ------------------------------------------------------------ parameters */
+
+static int params_resolve(const struct kcoap_ep_params *in, struct kcoap_ep_params *out)
+{
+	const struct kcoap_ep_params *d = &kcoap_ep_default_params;
+	struct kcoap_ep_params p = in ? *in : *d;
+
+#define DEFAULT(f) do { if (!p.f) p.f = d->f; } while (0)
+	DEFAULT(ack_timeout_ms);
+	DEFAULT(ack_random_factor_permille);
+	DEFAULT(max_retransmit);
+	DEFAULT(dedup_max);
+	DEFAULT(block_size);
+	DEFAULT(block1_max);
+	DEFAULT(block_max_entries);
+	DEFAULT(observe_con_every);
+	DEFAULT(observe_con_interval_ms);
+#undef DEFAULT
+	if (p.ack_random_factor_permille < 1000 || p.ack_random_factor_permille > 10000 ||
+	    p.ack_timeout_ms > 600000 || p.max_retransmit > 16 || kcoap_block_szx(p.block_size) < 0 ||
+	    p.block1_max > 64u * 1024 * 1024 || p.dedup_max > 65536 || p.block_max_entries > 4096)
+		return -EINVAL;
+
+	/* RFC 7252 section 4.8.2, from the (possibly overridden) parameters */
+	uint64_t span = (uint64_t)p.ack_timeout_ms * ((1ull << p.max_retransmit) - 1) *
+			p.ack_random_factor_permille / 1000;
+	uint64_t wait = (uint64_t)p.ack_timeout_ms * ((2ull << p.max_retransmit) - 1) *
+			p.ack_random_factor_permille / 1000;
+	uint64_t exchange = span + 2ull * KCOAP_MAX_LATENCY_MS + p.ack_timeout_ms;
+	uint64_t non = span + KCOAP_MAX_LATENCY_MS;
+
+	if (!p.exchange_lifetime_ms)
+		p.exchange_lifetime_ms = (uint32_t)exchange;
+	if (!p.non_lifetime_ms)
+		p.non_lifetime_ms = (uint32_t)non;
+	if (!p.response_timeout_ms)
+		p.response_timeout_ms = (uint32_t)wait;
+	if (!p.block_keep_ms)
+		p.block_keep_ms = p.exchange_lifetime_ms;
+	*out = p;
+	return 0;
+}
+
+int kcoap_ep_set_params(struct kcoap_ep *ep, const struct kcoap_ep_params *params)
+{
+	struct kcoap_ep_params p;
+	int rc = params_resolve(params, &p);
+
+	if (!rc)
+		ep->p = p;
+	return rc;
+}
+
+/* ------------------------------------------------------------ clock, random */
+
+static uint64_t default_now(void *arg)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint32_t default_random(void *arg)
+{
+	uint32_t v = 0;
+
+	/* getrandom() of 4 bytes does not fail short once the pool is ready;
+	 * before that (early boot) it blocks briefly, which is acceptable for
+	 * tokens that must not be guessable. */
+	while (getrandom(&v, sizeof(v), 0) != (ssize_t)sizeof(v))
+		;
+	return v;
+}
+
+uint64_t kcoap_ep_now(struct kcoap_ep *ep)
+{
+	return ep->cfg.now(ep->cfg.arg);
+}
+
+uint32_t kcoap_ep_rand(struct kcoap_ep *ep)
+{
+	return ep->cfg.random(ep->cfg.arg);
+}
+
+/* ------------------------------------------------------------ lifetime */
+
+int kcoap_ep_create(const struct kcoap_ep_config *cfg, struct kcoap_ep **out)
+{
+	struct kcoap_ep *ep;
+	int rc;
+
+	*out = NULL;
+	if (!cfg || (!cfg->bind && !cfg->send))
+		return -EINVAL;
+	if (cfg->bind && cfg->bind->ss.ss_family != AF_INET && cfg->bind->ss.ss_family != AF_INET6)
+		return -EINVAL;
+	ep = calloc(1, sizeof(*ep));
+	if (!ep)
+		return -ENOMEM;
+	ep->fd = -1;
+	rc = params_resolve(cfg->params, &ep->p);
+	if (rc)
+		goto fail;
+	ep->cfg = *cfg;
+	ep->cfg.bind = NULL;
+	ep->cfg.params = NULL;
+	if (!ep->cfg.now)
+		ep->cfg.now = default_now;
+	if (!ep->cfg.random)
+		ep->cfg.random = default_random;
+	kcoap_list_init(&ep->txs);
+	kcoap_list_init(&ep->dedups);
+	kcoap_list_init(&ep->pendings);
+	kcoap_list_init(&ep->observers);
+	kcoap_list_init(&ep->calls);
+	kcoap_list_init(&ep->b1s);
+	kcoap_list_init(&ep->b2s);
+	ep->next_mid = (uint16_t)kcoap_ep_rand(ep);
+	ep->obs_seq = kcoap_ep_rand(ep) & 0xffff;
+	ep->etag_seq = kcoap_ep_rand(ep);
+	ep->rxbuf = malloc(KCOAP_EP_RXBUF);
+	if (!ep->rxbuf) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	if (cfg->bind) {
+		ep->fd = socket(cfg->bind->ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (ep->fd < 0 || bind(ep->fd, (const struct sockaddr *)&cfg->bind->ss, cfg->bind->len)) {
+			rc = -errno;
+			goto fail;
+		}
+	}
+	*out = ep;
+	return 0;
+fail:
+	kcoap_ep_destroy(ep);
+	return rc;
+}
+
+void kcoap_ep_destroy(struct kcoap_ep *ep)
+{
+	struct kcoap_list *pos, *n;
+
+	if (!ep)
+		return;
+	kcoap_client_free_all(ep);
+	kcoap_obs_free_all(ep);
+	kcoap_pending_free_all(ep);
+	kcoap_list_each(pos, n, &ep->txs)
+		kcoap_tx_free(kcoap_container_of(pos, struct kcoap_tx, node));
+	kcoap_dedup_free_all(ep);
+	kcoap_block_free_all(ep);
+	if (ep->fd >= 0)
+		close(ep->fd);
+	free(ep->rxbuf);
+	free(ep);
+}
+
+int kcoap_ep_fd(const struct kcoap_ep *ep)
+{
+	return ep->fd;
+}
+
+int kcoap_ep_local(const struct kcoap_ep *ep, struct kcoap_addr *addr)
+{
+	memset(addr, 0, sizeof(*addr));
+	if (ep->fd < 0)
+		return -ENOTSOCK;
+	addr->len = sizeof(addr->ss);
+	if (getsockname(ep->fd, (struct sockaddr *)&addr->ss, &addr->len))
+		return -errno;
+	return 0;
+}
+
+void kcoap_ep_get_stats(const struct kcoap_ep *ep, struct kcoap_ep_stats *stats)
+{
+	*stats = ep->stats;
+}
+
+/* ------------------------------------------------------------ output */
+
+int kcoap_ep_sendto(struct kcoap_ep *ep, const struct kcoap_addr *peer, const void *buf, size_t len)
+{
+	int rc = 0;
+
+	if (ep->cfg.send) {
+		rc = ep->cfg.send(ep->cfg.arg, peer, buf, len);
+	} else if (sendto(ep->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL,
+			  (const struct sockaddr *)&peer->ss, peer->len) < 0) {
+		rc = -errno;
+	}
+	if (rc)
+		ep->stats.tx_err++;
+	else
+		ep->stats.tx++;
+	return rc;
+}
+
+int kcoap_ep_send_msg(struct kcoap_ep *ep, const struct kcoap_addr *peer, const struct kcoap_msg *m,
+		      uint8_t *buf, size_t size)
+{
+	int len = kcoap_build(m, buf, size);
+
+	if (len < 0)
+		return len;
+	kcoap_ep_sendto(ep, peer, buf, (size_t)len);
+	return len;
+}
+
+int kcoap_ep_send_empty(struct kcoap_ep *ep, const struct kcoap_addr *peer, uint8_t type,
+			uint16_t mid, struct kcoap_dedup *d)
+{
+	uint8_t buf[KCOAP_HEADER_LEN] = {
+		(uint8_t)(KCOAP_VERSION << 6 | type << 4), KCOAP_EMPTY,
+		(uint8_t)(mid >> 8), (uint8_t)mid,
+	};
+
+	if (d)
+		kcoap_dedup_set_reply(d, buf, sizeof(buf));
+	return kcoap_ep_sendto(ep, peer, buf, sizeof(buf));
+}
+
+/* ------------------------------------------------------------ input */
+
+static void on_con_non(struct kcoap_ep *ep, const struct kcoap_addr *peer, const struct kcoap_msg *m)
+{
+	struct kcoap_dedup *d;
+
+	if (m->code == KCOAP_EMPTY) {
+		/* "CoAP ping": only a CON can be Empty here (the codec refuses
+		 * an Empty NON); the answer is an RST */
+		kcoap_ep_send_empty(ep, peer, KCOAP_RST, m->mid, NULL);
+		return;
+	}
+	d = kcoap_dedup_find(ep, peer, m->mid);
+	if (d) {
+		ep->stats.rx_dup++;
+		if (d->len)
+			kcoap_ep_sendto(ep, peer, d->reply, d->len);
+		return;
+	}
+	if (kcoap_code_is_request(m->code)) {
+		d = kcoap_dedup_add(ep, peer, m->mid, m->type == KCOAP_CON ?
+				    ep->p.exchange_lifetime_ms : ep->p.non_lifetime_ms);
+		kcoap_server_request(ep, peer, m, d);
+		return;
+	}
+	/* a separate response (or a notification we never asked for) */
+	int taken = kcoap_client_response(ep, peer, m);
+
+	if (taken > 0) {
+		if (m->type == KCOAP_CON) {
+			d = kcoap_dedup_add(ep, peer, m->mid, ep->p.exchange_lifetime_ms);
+			kcoap_ep_send_empty(ep, peer, KCOAP_ACK, m->mid, d);
+		} else {
+			kcoap_dedup_add(ep, peer, m->mid, ep->p.non_lifetime_ms);
+		}
+	} else if (m->type == KCOAP_CON) {
+		d = kcoap_dedup_add(ep, peer, m->mid, ep->p.exchange_lifetime_ms);
+		kcoap_ep_send_empty(ep, peer, KCOAP_RST, m->mid, d);
+	}
+}
+
+void kcoap_ep_datagram(struct kcoap_ep *ep, const struct kcoap_addr *peer, const uint8_t *buf,
+		       size_t len)
+{
+	struct kcoap_msg m;
+	struct kcoap_tx *tx;
+	int rc;
+
+	ep->stats.rx++;
+	rc = kcoap_parse(&m, buf, len);
+	if (rc == -EPROTO) {
+		ep->stats.rx_bad++;
+		return;
+	}
+	if (rc < 0) {
+		ep->stats.rx_bad++;
+		if (m.type == KCOAP_CON)
+			kcoap_ep_send_empty(ep, peer, KCOAP_RST, m.mid, NULL);
+		return;
+	}
+	switch (m.type) {
+	case KCOAP_ACK:
+		if (m.code != KCOAP_EMPTY) {
+			/* piggybacked: client.c matches MID and token; an
+			 * ACK no request of ours takes acknowledges the CON */
+			if (kcoap_client_response(ep, peer, &m))
+				return;
+		}
+		/* fallthrough */
+	case KCOAP_RST:
+		tx = kcoap_tx_find(ep, peer, m.mid);
+		if (tx)
+			kcoap_tx_end(ep, tx, m.type == KCOAP_ACK ? 0 : -ECONNRESET);
+		else if (m.type == KCOAP_RST)
+			kcoap_obs_rst(ep, peer, m.mid);
+		return;
+	default:
+		on_con_non(ep, peer, &m);
+	}
+}
+
+int kcoap_ep_input(struct kcoap_ep *ep)
+{
+	int count = 0;
+
+	if (ep->fd < 0)
+		return -ENOTSOCK;
+	/* a bounded batch: with level-triggered epoll the rest comes next turn,
+	 * and timers and netlink are not starved by a flood */
+	while (count < 256) {
+		struct kcoap_addr peer = { .len = sizeof(peer.ss) };
+		ssize_t n = recvfrom(ep->fd, ep->rxbuf, KCOAP_EP_RXBUF, MSG_TRUNC | MSG_DONTWAIT,
+				     (struct sockaddr *)&peer.ss, &peer.len);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			if (errno == EINTR || errno == ECONNREFUSED)
+				continue;
+			return count ? count : -errno;
+		}
+		count++;
+		if ((size_t)n > KCOAP_EP_RXBUF) {
+			ep->stats.rx++;
+			ep->stats.rx_bad++;
+			continue;
+		}
+		kcoap_ep_datagram(ep, &peer, ep->rxbuf, (size_t)n);
+	}
+	return count;
+}
+
+/* ------------------------------------------------------------ time */
+
+static uint64_t next_deadline(struct kcoap_ep *ep, uint64_t now)
+{
+	uint64_t next = UINT64_MAX;
+
+	kcoap_tx_next(ep, &next);
+	kcoap_client_next(ep, &next);
+	kcoap_dedup_expire(ep, now, &next);
+	kcoap_block_expire(ep, now, &next);
+	return next;
+}
+
+int kcoap_ep_next_timeout(struct kcoap_ep *ep)
+{
+	uint64_t now = kcoap_ep_now(ep);
+	uint64_t next = next_deadline(ep, now);
+
+	if (next == UINT64_MAX)
+		return -1;
+	if (next <= now)
+		return 0;
+	return next - now > INT32_MAX ? INT32_MAX : (int)(next - now);
+}
+
+void kcoap_ep_timer(struct kcoap_ep *ep)
+{
+	uint64_t now = kcoap_ep_now(ep);
+	uint64_t next;
+
+	/* one due item at a time: a callback may change any list */
+	while (kcoap_tx_run_one(ep, now) || kcoap_client_run_one(ep, now))
+		;
+	next = UINT64_MAX;
+	kcoap_dedup_expire(ep, now, &next);
+	kcoap_block_expire(ep, now, &next);
+}
