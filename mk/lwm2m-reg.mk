@@ -18,6 +18,7 @@ endif
 LWM2M_LOC_SRCS := agent/lwm2m/location.c $(wildcard agent/coap/msg.c agent/coap/opt.c \
 	agent/coap/text.c)
 LWM2M_REG_TEST_SRCS := agent/lwm2m/server.c agent/accounts.c agent/config.c agent/log.c \
+	$(wildcard agent/coap/uri.c) \
 	$(LWM2M_LOC_SRCS) $(wildcard tools/lib/klwm2m/*.c)
 LWM2M_REG_HDRS := $(wildcard agent/*.h agent/coap/*.h agent/lwm2m/*.h \
 	tools/lib/klwm2m/include/*.h) uapi/linux/klwm2m.h
