@@ -83,17 +83,18 @@ CONF
 }
 
 # start_server [TESTSRV ARGS...]: in the background, output in
-# $work/srv.out; waits for its port (in $work/port).
+# $work/$srv_name.out (srv.out by default); waits for its port (in $work/port).
+srv_name=srv
 start_server() {
 	rm -f "$work/port"
-	"$srv" --port-file "$work/port" "$@" >"$work/srv.out" 2>&1 &
+	"$srv" --port-file "$work/port" "$@" >"$work/$srv_name.out" 2>&1 &
 	spid=$!
 	for _ in $(seq 100); do
 		[ -s "$work/port" ] && return 0
 		sleep 0.1
 	done
 	echo "# klwm2m-testsrv did not start:"
-	sed 's/^/# /' "$work/srv.out"
+	sed 's/^/# /' "$work/$srv_name.out"
 	return 1
 }
 
@@ -119,8 +120,8 @@ wait_exit() {
 	return 124
 }
 
-# server_tap: klwm2m-testsrv's TAP lines as this scenario's, its comments
-# kept as comments.
+# server_tap: klwm2m-testsrv's TAP lines ($work/$srv_name.out) as this
+# scenario's, its comments kept as comments.
 server_tap() {
 	local line
 	while IFS= read -r line; do
@@ -128,9 +129,9 @@ server_tap() {
 		"ok "*) ok "server: ${line#ok * - }" ;;
 		"not ok "*) fail "server: ${line#not ok * - }" ;;
 		1..*) ;;
-		*) echo "# srv: $line" ;;
+		*) echo "# $srv_name: $line" ;;
 		esac
-	done <"$work/srv.out"
+	done <"$work/$srv_name.out"
 }
 
 show_agent_log() { sed 's/^/# agent: /' "$work/agent.log"; }
