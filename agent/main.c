@@ -6,7 +6,9 @@
  * definitions and the [device] values checked against object 3 (exit 2),
  * then the kernel: objects defined (or found defined the same), server
  * accounts in /0 and /1, /3/0, the servers' default periods. Then the event
- * loop (loop.c) until SIGTERM or SIGINT (exit 0) or a failure (exit 1).
+ * loop (loop.c) with the LwM2M session (lwm2m/session.c: the CoAP endpoint,
+ * registration with every server, the DM interfaces) until SIGTERM or SIGINT
+ * (Deregister, then exit 0) or a failure (exit 1).
  * SIGHUP reloads (reload.c). --check stops after the checks, without the
  * kernel.
  *
@@ -28,6 +30,7 @@
 #include "endpoint.h"
 #include "log.h"
 #include "loop.h"
+#include "lwm2m/session.h"
 #include "objects.h"
 
 #define EXIT_RUNTIME 1
@@ -176,6 +179,7 @@ static int setup_kernel(struct agent *a, const struct objects *objs)
 
 static int run(struct agent *a)
 {
+	struct lwm2m_session *sess = NULL;
 	int fd = klwm2m_fd(a->k), rc;
 
 	if (fd < 0) {
@@ -190,7 +194,11 @@ static int run(struct agent *a)
 	loop_on_reload(a->loop, agent_reload, a);
 	log_notice("running as endpoint %s with %u server%s", a->endpoint, a->cfg->nservers,
 		   a->cfg->nservers == 1 ? "" : "s");
+	rc = lwm2m_session_start(a, &sess);
+	if (rc)
+		return rc;
 	rc = loop_run(a->loop);
+	lwm2m_session_free(sess);
 	if (rc < 0)
 		log_err("stopped on an error: %s", strerror(-rc));
 	else

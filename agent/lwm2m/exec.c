@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Execute (LwM2M TS 1.1 Core 6.3.5). The arguments are checked against
+ * the TS's grammar (args.c), then the kernel passes the execute to the app
+ * that owns the resource (klwm2m_exec_start()); the CoAP response waits
+ * (kcoap_ep_defer(): an empty ACK now, the separate response later) until
+ * the kernel's result arrives through the exec_result handler: 2.04, or
+ * the status mapped by errors.c (no owner, owner gone or too slow: 5.03).
+ * The kernel sends exactly one result per accepted execute, -ETIMEDOUT at
+ * the latest, so no timer is kept here; at most DM_EXEC_MAX wait at once.
+ *
+ * /1/x/8 (Registration Update Trigger) is the agent's own: the session
+ * half sends an Update to the server instance x configures.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "lwm2m/args.h"
+#include "lwm2m/dm_internal.h"
+
+#define DM_EXEC_MAX	64
+
+struct dm_exec {
+	struct dm_exec *next;
+	uint32_t id;
+	uint16_t ssid;
+	struct kcoap_ep_pending *pending;
+};
+
+static int update_trigger(struct dm_req *r)
+{
+	struct lwm2m_dm *dm = r->dm;
+	struct klwm2m_path p = r->path;
+	struct klwm2m_value v;
+	int64_t ssid;
+	int err;
+
+	p.rid = 0;	/* Short Server ID */
+	err = klwm2m_get(dm->k, &p, &v);
+	if (err)
+		return dm_fail_kernel(r, err, "server instance's short server ID");
+	ssid = v.type == KLWM2M_TYPE_UNSIGNED ? (int64_t)(v.u & 0xffff) :
+	       v.type == KLWM2M_TYPE_INTEGER ? v.i : -1;
+	klwm2m_value_release(&v);
+	if (ssid < 1 || ssid > KLWM2M_ID_MAX)
+		return dm_fail(r, -EINVAL, "server instance %u has no valid short server ID",
+			       r->path.iid);
+	if (!dm->hooks.update_trigger)
+		return dm_fail(r, -ENOSYS, "no registration to update");
+	err = dm->hooks.update_trigger(dm->hooks.arg, (uint16_t)ssid);
+	if (err)
+		return dm_fail(r, err, "update trigger: %s", strerror(-err));
+	r->resp->code = KCOAP_CHANGED;
+	return 0;
+}
+
+int dm_execute(struct dm_req *r)
+{
+	struct lwm2m_dm *dm = r->dm;
+	const struct klwm2m_resdef *rd = dm_resdef(r->def, r->path.rid);
+	struct fmt_diag why;
+	struct dm_exec *e;
+	uint32_t id;
+	int err;
+
+	if (!rd)
+		return dm_fail(r, -ENOENT, "object %u has no resource %u", r->path.oid,
+			       r->path.rid);
+	if (!(rd->ops & KLWM2M_OP_EXECUTE))
+		return dm_fail(r, -EPERM, "resource %u is not executable", rd->id);
+	err = lwm2m_exec_args_check(r->req->body, r->req->body_len, &why);
+	if (err < 0)
+		return dm_fail(r, err, "%s", why.msg);
+	if (r->req->body_len > KLWM2M_EXEC_ARGS_MAX)
+		return dm_fail(r, -E2BIG, "execute arguments longer than %d bytes",
+			       KLWM2M_EXEC_ARGS_MAX);
+	if (r->path.oid == 1 && r->path.rid == 8)
+		return update_trigger(r);
+	if (dm->nexecs >= DM_EXEC_MAX)
+		return dm_fail(r, -EBUSY, "%d executes wait already", DM_EXEC_MAX);
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	err = klwm2m_exec_start(dm->k, &r->path, r->req->body_len ? r->req->body : NULL,
+				r->req->body_len, r->ssid, &id);
+	if (err) {
+		free(e);
+		if (err == -ESRCH)
+			return dm_fail(r, err, "no application handles this resource now");
+		return dm_fail_kernel(r, err, "execute");
+	}
+	e->id = id;
+	e->ssid = r->ssid;
+	e->pending = kcoap_ep_defer(r->ep, r->req);
+	/* kept even without a handle: its result is then swallowed */
+	e->next = dm->execs;
+	dm->execs = e;
+	dm->nexecs++;
+	if (!e->pending)
+		return dm_fail(r, -EBUSY, "out of memory for a deferred response");
+	return KCOAP_EP_DEFERRED;
+}
+
+int dm_exec_result(struct klwm2m *k, uint32_t id, int status, void *arg)
+{
+	struct lwm2m_dm *dm = arg;
+	struct dm_exec **pp, *e;
+	char why[96];
+	struct kcoap_msg m;
+	int err;
+
+	(void)k;
+	for (pp = &dm->execs; *pp && (*pp)->id != id; pp = &(*pp)->next)
+		;
+	e = *pp;
+	if (!e)
+		return 0;	/* not ours: another part of the agent's */
+	*pp = e->next;
+	dm->nexecs--;
+	if (e->pending) {
+		kcoap_msg_init(&m, KCOAP_CON, lwm2m_errno_code(status, LWM2M_OP_EXEC_RESULT), 0);
+		if (status) {
+			snprintf(why, sizeof(why), "execute: %s",
+				 status == -ETIMEDOUT ? "the application did not answer in time" :
+				 status == -EPIPE ? "the application went away" :
+				 strerror(-status));
+			kcoap_msg_set_payload(&m, why, strlen(why));
+			log_rl(LOG_INFO, "server %u: execute %u: %s", e->ssid, id, why);
+		}
+		err = kcoap_ep_respond(dm->ep, e->pending, &m);
+		if (err)
+			log_rl(LOG_WARNING, "server %u: execute %u: response not sent: %s", e->ssid,
+			       id, strerror(-err));
+	}
+	free(e);
+	return 0;
+}
+
+void dm_exec_free_all(struct lwm2m_dm *dm)
+{
+	struct dm_exec *e;
+
+	while ((e = dm->execs)) {
+		dm->execs = e->next;
+		if (e->pending)
+			kcoap_ep_pending_drop(dm->ep, e->pending);
+		free(e);
+	}
+	dm->nexecs = 0;
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The server table's entries (server.h): the configured URI split and
+ * resolved, the Server instance's current values read from the kernel, the
+ * registration's location kept as raw segments so that an Update or a
+ * Deregister sends back exactly the bytes the server chose.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/klwm2m.h>
+
+#include "accounts.h"
+#include "log.h"
+#include "lwm2m/server.h"
+
+/* LwM2M TS 1.1, the Server object (E.2): defaults of /1/x/17..20. */
+#define RETRY_COUNT_DEFAULT	5
+#define RETRY_TIMER_DEFAULT	60
+#define SEQ_DELAY_DEFAULT	86400
+#define SEQ_RETRY_DEFAULT	1
+
+int lwm2m_server_init(struct lwm2m_server *s, const struct config_server *c,
+		      struct lwm2m_session *sess)
+{
+	static const char scheme[] = "coap://";
+	const char *h, *end;
+	size_t hl;
+
+	memset(s, 0, sizeof(*s));
+	s->ssid = c->ssid;
+	s->sess = sess;
+	s->preferred_cf = c->content_format;
+	s->state = LWM2M_REG_IDLE;
+	s->port = KCOAP_PORT;
+	snprintf(s->uri, sizeof(s->uri), "%s", c->uri);
+	if (strncmp(s->uri, scheme, strlen(scheme)))
+		return -EINVAL;
+	h = s->uri + strlen(scheme);
+	if (*h == '[') {
+		end = strchr(h, ']');
+		if (!end)
+			return -EINVAL;
+		hl = (size_t)(end - h - 1);
+		memcpy(s->host, h + 1, hl);
+		end++;
+	} else {
+		end = h + strcspn(h, ":");
+		hl = (size_t)(end - h);
+		memcpy(s->host, h, hl);
+	}
+	s->host[hl] = '\0';
+	if (!hl)
+		return -EINVAL;
+	if (*end == ':') {
+		char *e;
+		unsigned long p = strtoul(end + 1, &e, 10);
+
+		if (*e || p < 1 || p > 65535)
+			return -EINVAL;
+		s->port = (uint16_t)p;
+	} else if (*end) {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int lwm2m_server_resolve(struct lwm2m_server *s)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM };
+	struct addrinfo *res = NULL;
+	char port[8];
+	int rc;
+
+	snprintf(port, sizeof(port), "%u", s->port);
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	rc = getaddrinfo(s->host, port, &hints, &res);
+	if (rc == EAI_NONAME) {
+		/* a name: the resolver may wait (see docs/agent.md) */
+		hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
+		rc = getaddrinfo(s->host, port, &hints, &res);
+	}
+	if (rc) {
+		log_rl(LOG_WARNING, "server %u: cannot resolve '%s': %s", s->ssid, s->host,
+		       rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		return -EHOSTUNREACH;
+	}
+	if (res->ai_addrlen > sizeof(s->addr.ss)) {
+		freeaddrinfo(res);
+		return -EHOSTUNREACH;
+	}
+	memset(&s->addr, 0, sizeof(s->addr));
+	memcpy(&s->addr.ss, res->ai_addr, res->ai_addrlen);
+	s->addr.len = res->ai_addrlen;
+	s->resolved = true;
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* An unsigned or integer resource's value, within 0..UINT32_MAX; -ENOENT when unset. */
+static int get_u32(struct klwm2m *k, uint16_t iid, uint16_t rid, uint32_t *out)
+{
+	struct klwm2m_value v;
+	int rc = klwm2m_get(k, &KLWM2M_PATH_RES(1, iid, rid), &v);
+
+	if (rc)
+		return rc;
+	if (v.type == KLWM2M_TYPE_UNSIGNED && v.u <= UINT32_MAX)
+		*out = (uint32_t)v.u;
+	else if (v.type == KLWM2M_TYPE_INTEGER && v.i >= 0 && v.i <= UINT32_MAX)
+		*out = (uint32_t)v.i;
+	else
+		rc = -ERANGE;
+	klwm2m_value_release(&v);
+	return rc;
+}
+
+/* @out keeps its default when the resource is unset or out of range. */
+static void get_u32_default(struct klwm2m *k, uint16_t iid, uint16_t rid, uint32_t *out,
+			    uint32_t min)
+{
+	uint32_t v;
+
+	if (!get_u32(k, iid, rid, &v) && v >= min)
+		*out = v;
+}
+
+int lwm2m_server_account(struct klwm2m *k, uint16_t ssid, struct lwm2m_account *acc)
+{
+	struct klwm2m_value v;
+	int rc;
+
+	memset(acc, 0, sizeof(*acc));
+	rc = accounts_find(k, 1, ssid, &acc->iid);
+	if (rc)
+		return rc;
+	rc = get_u32(k, acc->iid, 1, &acc->lifetime);
+	if (rc)
+		return rc;
+	rc = klwm2m_get(k, &KLWM2M_PATH_RES(1, acc->iid, 7), &v);
+	if (rc)
+		return rc;
+	if (v.type != KLWM2M_TYPE_STRING || v.bytes.len == 0 || v.bytes.len >= sizeof(acc->binding)) {
+		klwm2m_value_release(&v);
+		return -EINVAL;
+	}
+	memcpy(acc->binding, v.bytes.ptr, v.bytes.len);
+	klwm2m_value_release(&v);
+	acc->retry_count = RETRY_COUNT_DEFAULT;
+	acc->retry_timer = RETRY_TIMER_DEFAULT;
+	acc->seq_delay = SEQ_DELAY_DEFAULT;
+	acc->seq_retry_count = SEQ_RETRY_DEFAULT;
+	get_u32_default(k, acc->iid, 17, &acc->retry_count, 1);
+	get_u32_default(k, acc->iid, 18, &acc->retry_timer, 0);
+	get_u32_default(k, acc->iid, 19, &acc->seq_delay, 0);
+	get_u32_default(k, acc->iid, 20, &acc->seq_retry_count, 1);
+	return 0;
+}
+
+const char *lwm2m_reg_state_name(enum lwm2m_reg_state st)
+{
+	static const char *const names[] = {
+		[LWM2M_REG_IDLE] = "idle",
+		[LWM2M_REG_REGISTERING] = "registering",
+		[LWM2M_REG_REGISTERED] = "registered",
+		[LWM2M_REG_UPDATING] = "updating",
+		[LWM2M_REG_WAITING] = "waiting to retry",
+		[LWM2M_REG_DEREGISTERING] = "deregistering",
+		[LWM2M_REG_DEREGISTERED] = "deregistered",
+	};
+
+	if ((unsigned int)st < sizeof(names) / sizeof(names[0]) && names[st])
+		return names[st];
+	return "?";
+}
+
+int lwm2m_location_set(struct lwm2m_location *loc, const struct kcoap_msg *resp)
+{
+	const struct kcoap_opt *o;
+	size_t used = 0;
+
+	loc->nsegs = 0;
+	for (o = kcoap_opt_first(resp, KCOAP_OPT_LOCATION_PATH); o; o = kcoap_opt_next(resp, o)) {
+		if (loc->nsegs == LWM2M_LOC_SEGS || o->len > sizeof(loc->raw) - used)
+			return -EPROTO;
+		memcpy(loc->raw + used, kcoap_opt_val(o), o->len);
+		loc->off[loc->nsegs] = (uint16_t)used;
+		loc->len[loc->nsegs] = (uint16_t)o->len;
+		loc->nsegs++;
+		used += o->len;
+	}
+	if (!loc->nsegs || kcoap_msg_path(resp, KCOAP_OPT_LOCATION_PATH, loc->text,
+					  sizeof(loc->text)) < 0) {
+		loc->nsegs = 0;
+		return -EPROTO;
+	}
+	return 0;
+}
+
+int lwm2m_location_add(const struct lwm2m_location *loc, struct kcoap_msg *m)
+{
+	for (unsigned int i = 0; i < loc->nsegs; i++) {
+		int rc = kcoap_msg_add_opt(m, KCOAP_OPT_URI_PATH, loc->raw + loc->off[i], loc->len[i]);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

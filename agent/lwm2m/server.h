@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The server table: one entry per configured LwM2M server ([server SSID]),
+ * with what the session needs to talk to it and to recognise it: the short
+ * server ID, the peer address resolved from its coap:// URI, the state of
+ * its registration and the location the server gave it.
+ *
+ * The values a server may change while running (lifetime /1/x/1, binding
+ * /1/x/7, the communication retry resources /1/x/17..20) are not kept here:
+ * lwm2m_server_account() reads them from the kernel each time they are
+ * needed.
+ *
+ * Threading model: none; the agent's loop thread only.
+ */
+#ifndef KLWM2MD_LWM2M_SERVER_H
+#define KLWM2MD_LWM2M_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "coap/endpoint.h"
+#include "config.h"
+#include "libklwm2m.h"
+#include "loop.h"
+
+/* Where a server's registration stands. */
+enum lwm2m_reg_state {
+	LWM2M_REG_IDLE,			/* nothing sent yet, nothing in flight */
+	LWM2M_REG_REGISTERING,		/* Register in flight */
+	LWM2M_REG_REGISTERED,		/* registered; the Update timer is armed */
+	LWM2M_REG_UPDATING,		/* registered; Update in flight */
+	LWM2M_REG_WAITING,		/* a Register failed: the retry timer is armed */
+	LWM2M_REG_DEREGISTERING,	/* Deregister in flight */
+	LWM2M_REG_DEREGISTERED,		/* done (the agent stops) */
+};
+
+/* The registration's location, kept as the raw Location-Path segments. */
+#define LWM2M_LOC_SEGS 8
+struct lwm2m_location {
+	char text[KCOAP_PATH_STRLEN];	/* "/rd/1", escaped (kcoap_msg_path()), for logs */
+	uint8_t raw[KCOAP_PATH_STRLEN];	/* the segments' bytes, one after the other */
+	uint16_t off[LWM2M_LOC_SEGS], len[LWM2M_LOC_SEGS];
+	unsigned int nsegs;
+};
+
+struct lwm2m_session;
+
+/**
+ * struct lwm2m_server - one configured LwM2M server
+ * @ssid: short server ID
+ * @uri: the configured coap://HOST[:PORT]
+ * @host: HOST (without the brackets of an IPv6 literal)
+ * @port: PORT, or 5683
+ * @addr: the resolved peer address (valid when @resolved)
+ * @preferred_cf: the configured preferred content format
+ * @state: enum lwm2m_reg_state
+ * @loc: where the server put the registration (valid while registered)
+ * @reg_lifetime: the lifetime the server knows (last sent)
+ * @reg_binding: the binding the server knows (last sent)
+ * @objects_dirty: objects or instances changed since the last object list sent
+ * @update_wanted: send an Update as soon as the request in flight is done
+ * @attempt: Register attempts failed in the current sequence
+ * @sequence: communication sequences failed
+ * @timer: Update timer (registered) or retry timer (waiting)
+ * @call: the request in flight, or NULL
+ * @sess: the session
+ */
+struct lwm2m_server {
+	uint16_t ssid;
+	char uri[CONFIG_URI_MAX + 1];
+	char host[CONFIG_URI_MAX + 1];
+	uint16_t port;
+	struct kcoap_addr addr;
+	bool resolved;
+	int preferred_cf;
+	enum lwm2m_reg_state state;
+	struct lwm2m_location loc;
+	uint32_t reg_lifetime;
+	char reg_binding[4];
+	bool objects_dirty, update_wanted;
+	unsigned int attempt, sequence;
+	struct loop_timer timer;
+	struct kcoap_ep_call *call;
+	struct lwm2m_session *sess;
+};
+
+/*
+ * struct lwm2m_account - what the kernel's Server instance says now
+ * @iid: the /1 instance
+ * @lifetime: /1/x/1, seconds
+ * @binding: /1/x/7
+ * @retry_count, @retry_timer, @seq_delay, @seq_retry_count: /1/x/17..20, or
+ *	the TS defaults (5, 60 s, 86400 s, 1) when not set
+ */
+struct lwm2m_account {
+	uint16_t iid;
+	uint32_t lifetime;
+	char binding[4];
+	uint32_t retry_count, retry_timer, seq_delay, seq_retry_count;
+};
+
+/**
+ * lwm2m_server_init() - fill @s from the configuration: ssid, URI split into
+ * host and port. Return: 0 or -EINVAL (a URI config.c should have refused).
+ */
+int lwm2m_server_init(struct lwm2m_server *s, const struct config_server *c,
+		      struct lwm2m_session *sess);
+
+/**
+ * lwm2m_server_resolve() - resolve @s->host (getaddrinfo(); a literal
+ * address never waits for DNS) into @s->addr
+ * Return: 0; -EHOSTUNREACH with the resolver's reason logged.
+ */
+int lwm2m_server_resolve(struct lwm2m_server *s);
+
+/**
+ * lwm2m_server_account() - read the Server instance of @ssid from the kernel
+ * Return: 0; -ENOENT (no /1 instance has that short server ID); -errno.
+ */
+int lwm2m_server_account(struct klwm2m *k, uint16_t ssid, struct lwm2m_account *acc);
+
+/** lwm2m_reg_state_name() - "registered", ... */
+const char *lwm2m_reg_state_name(enum lwm2m_reg_state st);
+
+/** lwm2m_server_registered() - the server may send requests: registered or updating. */
+static inline bool lwm2m_server_registered(const struct lwm2m_server *s)
+{
+	return s->state == LWM2M_REG_REGISTERED || s->state == LWM2M_REG_UPDATING;
+}
+
+/**
+ * lwm2m_location_set() - keep the Location-Path of @resp
+ * Return: 0; -EPROTO (none, more than LWM2M_LOC_SEGS segments, or too long).
+ */
+int lwm2m_location_set(struct lwm2m_location *loc, const struct kcoap_msg *resp);
+
+/** lwm2m_location_add() - add the location as Uri-Path options to @m. 0 or -E2BIG. */
+int lwm2m_location_add(const struct lwm2m_location *loc, struct kcoap_msg *m);
+
+#endif /* KLWM2MD_LWM2M_SERVER_H */
