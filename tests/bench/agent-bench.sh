@@ -41,7 +41,6 @@ cleanup() {
 trap cleanup EXIT
 fail() {
 	echo "agent-bench: $*" >&2
-	sed 's/^/# agent: /' "$work/agent.log" >&2 || true
 	exit 1
 }
 
@@ -102,5 +101,10 @@ echo "$apid" >"$work/agent.pid"
 
 status=0
 wait "$bpid" || status=$?
+# What the agent complained about during the load (warnings and errors).
+if [ -s "$work/agent.log" ]; then
+	echo "  the agent's log ($(wc -l <"$work/agent.log") lines), its first 10:"
+	head -n 10 "$work/agent.log" | sed 's/^/# agent: /'
+fi
 kill -0 "$apid" 2>/dev/null || fail "the agent exited during the benchmark"
 [ "$status" = 0 ] || fail "coapbench failed (status $status)"
