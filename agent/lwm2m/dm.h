@@ -52,13 +52,20 @@ struct lwm2m_dm_hooks {
 int lwm2m_dm_new(struct klwm2m *k, struct kcoap_ep *ep, const struct lwm2m_dm_hooks *hooks,
 		 struct lwm2m_dm **out);
 
-/** lwm2m_dm_free() - cancel the kernel observations it made, free everything. */
+/**
+ * lwm2m_dm_free() - cancel the kernel observations it made, free everything
+ *
+ * Call it before kcoap_ep_destroy() of the endpoint given to lwm2m_dm_new():
+ * it also forgets its observers there (kcoap_ep_observe_cancel()) and drops
+ * the deferred responses of executes still waiting (kcoap_ep_pending_drop()).
+ */
 void lwm2m_dm_free(struct lwm2m_dm *dm);
 
 /**
  * lwm2m_dm_kernel_handlers() - set the notify and exec_result members of
  * @h (the agent's kernel handlers, see agent.h); the caller passes @dm as
- * their arg.
+ * their arg. They always return 0 (a notification or result that is not
+ * the DM half's is ignored), so klwm2m_process() never stops because of them.
  */
 void lwm2m_dm_kernel_handlers(struct klwm2m_handlers *h);
 

@@ -24,17 +24,6 @@
 static void reg_failed(struct lwm2m_server *s, const char *what, int err, uint8_t code);
 static int send_update(struct lwm2m_server *s);
 
-uint32_t lwm2m_reg_update_delay_s(uint32_t lt)
-{
-	uint32_t margin = lt / 10;
-
-	if (margin < LWM2M_REG_MARGIN_S)
-		margin = LWM2M_REG_MARGIN_S;
-	if (margin > lt / 2)
-		margin = lt / 2;
-	return lt - margin ? lt - margin : 1;
-}
-
 /* ---------------------------------------------------------------- object list */
 
 struct reg_obj {

@@ -30,6 +30,7 @@
 #ifndef KLWM2MD_LWM2M_REGISTER_H
 #define KLWM2MD_LWM2M_REGISTER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lwm2m/server.h"
@@ -43,7 +44,16 @@
  * most lt / 2, and never before 1 s. 20 s -> 10 s; 300 s -> 207 s;
  * 86400 s -> 77760 s.
  */
-uint32_t lwm2m_reg_update_delay_s(uint32_t lt);
+static inline uint32_t lwm2m_reg_update_delay_s(uint32_t lt)
+{
+	uint32_t margin = lt / 10;
+
+	if (margin < LWM2M_REG_MARGIN_S)
+		margin = LWM2M_REG_MARGIN_S;
+	if (margin > lt / 2)
+		margin = lt / 2;
+	return lt - margin ? lt - margin : 1;
+}
 
 /** lwm2m_reg_timer_init() - set up @s->timer (the Update and retry timer). */
 void lwm2m_reg_timer_init(struct lwm2m_server *s);

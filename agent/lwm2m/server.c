@@ -14,6 +14,7 @@
 #include <linux/klwm2m.h>
 
 #include "accounts.h"
+#include "coap/uri.h"
 #include "log.h"
 #include "lwm2m/server.h"
 
@@ -26,46 +27,27 @@
 int lwm2m_server_init(struct lwm2m_server *s, const struct config_server *c,
 		      struct lwm2m_session *sess)
 {
-	static const char scheme[] = "coap://";
-	const char *h, *end;
-	size_t hl;
+	struct kcoap_uri *u = malloc(sizeof(*u));	/* 2.6 KiB: not on the stack */
+	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->ssid = c->ssid;
 	s->sess = sess;
 	s->preferred_cf = c->content_format;
 	s->state = LWM2M_REG_IDLE;
-	s->port = KCOAP_PORT;
 	snprintf(s->uri, sizeof(s->uri), "%s", c->uri);
-	if (strncmp(s->uri, scheme, strlen(scheme)))
-		return -EINVAL;
-	h = s->uri + strlen(scheme);
-	if (*h == '[') {
-		end = strchr(h, ']');
-		if (!end)
-			return -EINVAL;
-		hl = (size_t)(end - h - 1);
-		memcpy(s->host, h + 1, hl);
-		end++;
-	} else {
-		end = h + strcspn(h, ":");
-		hl = (size_t)(end - h);
-		memcpy(s->host, h, hl);
+	if (!u)
+		return -ENOMEM;
+	rc = kcoap_uri_parse(s->uri, u);
+	/* no DTLS yet; a path or a query has no meaning in a server's URI */
+	if (!rc && (u->secure || u->nseg || u->nquery || strlen(u->host) >= sizeof(s->host)))
+		rc = -EINVAL;
+	if (!rc) {
+		strcpy(s->host, u->host);
+		s->port = u->port;
 	}
-	s->host[hl] = '\0';
-	if (!hl)
-		return -EINVAL;
-	if (*end == ':') {
-		char *e;
-		unsigned long p = strtoul(end + 1, &e, 10);
-
-		if (*e || p < 1 || p > 65535)
-			return -EINVAL;
-		s->port = (uint16_t)p;
-	} else if (*end) {
-		return -EINVAL;
-	}
-	return 0;
+	free(u);
+	return rc ? -EINVAL : 0;
 }
 
 int lwm2m_server_resolve(struct lwm2m_server *s)
@@ -175,38 +157,4 @@ const char *lwm2m_reg_state_name(enum lwm2m_reg_state st)
 	if ((unsigned int)st < sizeof(names) / sizeof(names[0]) && names[st])
 		return names[st];
 	return "?";
-}
-
-int lwm2m_location_set(struct lwm2m_location *loc, const struct kcoap_msg *resp)
-{
-	const struct kcoap_opt *o;
-	size_t used = 0;
-
-	loc->nsegs = 0;
-	for (o = kcoap_opt_first(resp, KCOAP_OPT_LOCATION_PATH); o; o = kcoap_opt_next(resp, o)) {
-		if (loc->nsegs == LWM2M_LOC_SEGS || o->len > sizeof(loc->raw) - used)
-			return -EPROTO;
-		memcpy(loc->raw + used, kcoap_opt_val(o), o->len);
-		loc->off[loc->nsegs] = (uint16_t)used;
-		loc->len[loc->nsegs] = (uint16_t)o->len;
-		loc->nsegs++;
-		used += o->len;
-	}
-	if (!loc->nsegs || kcoap_msg_path(resp, KCOAP_OPT_LOCATION_PATH, loc->text,
-					  sizeof(loc->text)) < 0) {
-		loc->nsegs = 0;
-		return -EPROTO;
-	}
-	return 0;
-}
-
-int lwm2m_location_add(const struct lwm2m_location *loc, struct kcoap_msg *m)
-{
-	for (unsigned int i = 0; i < loc->nsegs; i++) {
-		int rc = kcoap_msg_add_opt(m, KCOAP_OPT_URI_PATH, loc->raw + loc->off[i], loc->len[i]);
-
-		if (rc)
-			return rc;
-	}
-	return 0;
 }

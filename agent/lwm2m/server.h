@@ -22,6 +22,7 @@
 #include "config.h"
 #include "libklwm2m.h"
 #include "loop.h"
+#include "lwm2m/location.h"
 
 /* Where a server's registration stands. */
 enum lwm2m_reg_state {
@@ -32,15 +33,6 @@ enum lwm2m_reg_state {
 	LWM2M_REG_WAITING,		/* a Register failed: the retry timer is armed */
 	LWM2M_REG_DEREGISTERING,	/* Deregister in flight */
 	LWM2M_REG_DEREGISTERED,		/* done (the agent stops) */
-};
-
-/* The registration's location, kept as the raw Location-Path segments. */
-#define LWM2M_LOC_SEGS 8
-struct lwm2m_location {
-	char text[KCOAP_PATH_STRLEN];	/* "/rd/1", escaped (kcoap_msg_path()), for logs */
-	uint8_t raw[KCOAP_PATH_STRLEN];	/* the segments' bytes, one after the other */
-	uint16_t off[LWM2M_LOC_SEGS], len[LWM2M_LOC_SEGS];
-	unsigned int nsegs;
 };
 
 struct lwm2m_session;
@@ -127,14 +119,5 @@ static inline bool lwm2m_server_registered(const struct lwm2m_server *s)
 {
 	return s->state == LWM2M_REG_REGISTERED || s->state == LWM2M_REG_UPDATING;
 }
-
-/**
- * lwm2m_location_set() - keep the Location-Path of @resp
- * Return: 0; -EPROTO (none, more than LWM2M_LOC_SEGS segments, or too long).
- */
-int lwm2m_location_set(struct lwm2m_location *loc, const struct kcoap_msg *resp);
-
-/** lwm2m_location_add() - add the location as Uri-Path options to @m. 0 or -E2BIG. */
-int lwm2m_location_add(const struct lwm2m_location *loc, struct kcoap_msg *m);
 
 #endif /* KLWM2MD_LWM2M_SERVER_H */
