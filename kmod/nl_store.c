@@ -956,6 +956,23 @@ static int dump_inst(struct sk_buff *skb, struct netlink_callback *cb, struct ge
 	return 0;
 }
 
+/*
+ * The walk is complete: return 0, so that NLMSG_DONE follows in this part
+ * (the reader's one recv()) and is checked for consistency now, against
+ * whether the store changed during this part's walk (a batch committed, or
+ * anything else that moves the generation). Returning skb->len instead would
+ * send DONE in a part of its own, one round trip later, and flag every dump
+ * of a store that changes that often, however small the dump.
+ */
+static int dump_finish(struct klwm2m_store *st, struct netlink_callback *cb, unsigned int seq)
+{
+	u32 gen = klwm2m_store_gen(st);
+
+	if (read_seqcount_retry(&st->seq, seq) || gen != cb->seq)
+		cb->seq = cb->seq + 1 ?: 1;	/* differs from prev_seq: DONE says INTR */
+	return 0;
+}
+
 int klwm2m_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct klwm2m_store *st = dump_store(cb);
@@ -963,9 +980,11 @@ int klwm2m_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct klwm2m_inst *inst;
 	struct klwm2m_obj *obj;
 	unsigned long oid, iid;
+	unsigned int seq;
 	int err = 0;
 
 	cb->seq = klwm2m_store_gen(st);
+	seq = read_seqcount_begin(&st->seq);
 	size_dump(cb, st);
 	rcu_read_lock();
 	for (oid = d->oid; (obj = xa_find(&st->objs, &oid, dump_max(d, 1, d->filter.oid),
@@ -1008,7 +1027,7 @@ out:
 	rcu_read_unlock();
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;	/* the rest in the next part */
-	return err ? err : skb->len;
+	return err ?: dump_finish(st, cb, seq);
 }
 
 static size_t res_msg_size(const struct klwm2m_resdef *rd)
@@ -1149,9 +1168,11 @@ int klwm2m_nl_obj_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	u32 *next = (u32 *)cb->ctx;
 	struct klwm2m_obj *obj;
 	unsigned long oid;
+	unsigned int seq;
 	int err = 0;
 
 	cb->seq = klwm2m_store_gen(st);
+	seq = read_seqcount_begin(&st->seq);
 	rcu_read_lock();
 	for (oid = *next; (obj = xa_find(&st->objs, &oid, KLWM2M_ID_MAX, XA_PRESENT)); oid++) {
 		void *hdr = dump_msg(skb, cb, KLWM2M_CMD_OBJ_GET);
@@ -1170,5 +1191,5 @@ int klwm2m_nl_obj_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	rcu_read_unlock();
 	if (err && skb->len)
 		return skb->len;
-	return err ? err : skb->len;
+	return err ?: dump_finish(st, cb, seq);
 }

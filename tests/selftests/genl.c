@@ -270,20 +270,31 @@ int genl_family(int fd, const char *name)
 /* Dumps may carry a value of max_value_size (65480 bytes by default) in one part. */
 static char dump_buf[256 * 1024];
 
+int genl_dump_send(int fd, struct genl_req *r)
+{
+	static uint32_t seq = 1u << 30;
+
+	r->nlh.nlmsg_flags |= NLM_F_DUMP;
+	r->nlh.nlmsg_seq = ++seq;
+	return send(fd, r->buf, r->nlh.nlmsg_len, 0) < 0 ? -errno : 0;
+}
+
 int genl_dump(int fd, struct genl_req *r, genl_record_fn fn, void *arg, struct genl_ack *a,
 	      int *intr)
 {
-	static uint32_t seq = 1u << 30;
+	int err = genl_dump_send(fd, r);
+
+	return err ? err : genl_dump_recv(fd, r, fn, arg, a, intr);
+}
+
+int genl_dump_recv(int fd, const struct genl_req *r, genl_record_fn fn, void *arg,
+		   struct genl_ack *a, int *intr)
+{
 	int records = 0;
 
 	memset(a, 0, sizeof(*a));
 	a->offset = -1;
 	*intr = 0;
-	r->nlh.nlmsg_flags |= NLM_F_DUMP;
-	r->nlh.nlmsg_seq = ++seq;
-	if (send(fd, r->buf, r->nlh.nlmsg_len, 0) < 0)
-		return -errno;
-
 	for (;;) {
 		ssize_t n = recv(fd, dump_buf, sizeof(dump_buf), 0);
 		struct nlmsghdr *nlh;

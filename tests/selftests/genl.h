@@ -102,6 +102,10 @@ int genl_exchange_notes(int fd, struct genl_req *r, struct genl_ack *a, struct g
 typedef int (*genl_record_fn)(struct nlattr **tb, void *arg);
 int genl_dump(int fd, struct genl_req *r, genl_record_fn fn, void *arg, struct genl_ack *a,
 	      int *intr);
+/* genl_dump() in two steps: send the request, later read what it brought. */
+int genl_dump_send(int fd, struct genl_req *r);
+int genl_dump_recv(int fd, const struct genl_req *r, genl_record_fn fn, void *arg,
+		   struct genl_ack *a, int *intr);
 
 /*
  * Appends a klwm2m resource definition (a KLWM2M_A_OBJ_RES nest, left open

@@ -159,9 +159,12 @@
  *				KLWM2M_A_VALUE_SECRET (NLA_FLAG), no _DATA.
  *	Executable resources and unset resources have no record. A dump
  *	resumes from the IDs it reached, so it never returns a record twice;
- *	when the store changed between two of its parts, the messages after
- *	the change carry NLM_F_DUMP_INTR: what it returned may mix states;
- *	dump again for a consistent view.
+ *	when the store changed between two of its parts, or while its last
+ *	part was read from the store, the messages after the change (at
+ *	least NLMSG_DONE) carry NLM_F_DUMP_INTR: what it returned may mix
+ *	states; dump again for a consistent view. The last part carries
+ *	NLMSG_DONE itself, so a dump that fits one part is one read and is
+ *	consistent unless the store changed while that part was made.
  *
  * KLWM2M_CMD_OBJ_GET: do and dump, unprivileged. Attribute set "obj".
  *	Request (do): KLWM2M_A_OBJ_ID, required. Request (dump): nothing.
