@@ -4,10 +4,9 @@
 # (agent/coap/endpoint.*) has a fragment of its own.
 
 COAP_MSG_SRCS := agent/coap/msg.c agent/coap/opt.c agent/coap/text.c
-COAP_URI_SRCS := $(wildcard agent/coap/uri.c)
-COAP_CODEC_SRCS := $(COAP_MSG_SRCS) $(COAP_URI_SRCS)
+COAP_CODEC_SRCS := $(COAP_MSG_SRCS) agent/coap/uri.c
 COAP_CODEC_OBJS := $(COAP_CODEC_SRCS:%.c=$(BUILD)/%.o)
-COAP_CODEC_HDRS := $(wildcard agent/coap/msg.h agent/coap/uri.h)
+COAP_CODEC_HDRS := agent/coap/msg.h agent/coap/uri.h
 
 USER_EXTRA += $(COAP_CODEC_OBJS)
 
@@ -15,13 +14,23 @@ $(COAP_CODEC_OBJS): $(BUILD)/%.o: %.c $(COAP_CODEC_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -c -o $@ $<
 
-HOST_EXTRA_BINS += $(BUILD)/host/test_coap_msg
-$(BUILD)/host/test_coap_msg: tests/host/test_coap_msg.c $(COAP_MSG_SRCS) $(COAP_CODEC_HDRS)
-	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN) -I$(TOP)/agent/coap -o $@ \
-		tests/host/test_coap_msg.c $(COAP_MSG_SRCS) $(shell pkg-config --libs cmocka)
+# The message tests check the builder's output against libcoap's parser.
+COAP_LIBCOAP := $(shell pkg-config --cflags --libs libcoap-3-notls 2>/dev/null)
 
-FUZZ_BINS += $(BUILD)/fuzz/coap_msg
-$(BUILD)/fuzz/coap_msg: tests/fuzz/coap_msg.c $(COAP_MSG_SRCS) $(COAP_CODEC_HDRS)
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(TOP)/agent/coap -o $@ tests/fuzz/coap_msg.c $(COAP_MSG_SRCS)
+# $(1): name (tests/host/$(1).c, tests/fuzz/$(2).c), $(2): fuzz target,
+# $(3): sources, $(4): extra flags and libraries
+define coap_codec_tests
+HOST_EXTRA_BINS += $$(BUILD)/host/$(1)
+$$(BUILD)/host/$(1): tests/host/$(1).c $(3) $$(COAP_CODEC_HDRS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(USER_CFLAGS) -Wno-missing-prototypes $$(SAN) -I$$(TOP)/agent/coap -o $$@ \
+		tests/host/$(1).c $(3) $(4) $$(shell pkg-config --libs cmocka)
+
+FUZZ_BINS += $$(BUILD)/fuzz/$(2)
+$$(BUILD)/fuzz/$(2): tests/fuzz/$(2).c $(3) $$(COAP_CODEC_HDRS)
+	@mkdir -p $$(dir $$@)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -I$$(TOP)/agent/coap -o $$@ tests/fuzz/$(2).c $(3)
+endef
+
+$(eval $(call coap_codec_tests,test_coap_msg,coap_msg,$(COAP_MSG_SRCS),$(COAP_LIBCOAP)))
+$(eval $(call coap_codec_tests,test_coap_uri,coap_uri,$(COAP_CODEC_SRCS)))
