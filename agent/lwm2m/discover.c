@@ -89,13 +89,13 @@ static int add_entry(struct discover *d, const struct klwm2m_path *p, const char
 }
 
 /*
- * The resources of instance @inst among @rs (a dump of it or of its
- * object), all or only @only_rid (>= 0); with its resource instances when
- * @with_ri. Return: how many resources were listed, or -errno.
+ * The resources of instance @inst among @recs (the records of that
+ * instance: a dump's), all or only @only_rid (>= 0); with its resource
+ * instances when @with_ri. Return: how many resources were listed, or -errno.
  */
 static int add_resources(struct discover *d, const struct klwm2m_objdef *def,
-			 const struct dm_recs *rs, const struct klwm2m_path *inst, int only_rid,
-			 int with_ri)
+			 const struct klwm2m_record *recs, size_t n, const struct klwm2m_path *inst,
+			 int only_rid, int with_ri)
 {
 	unsigned int i;
 	size_t j;
@@ -110,8 +110,8 @@ static int add_resources(struct discover *d, const struct klwm2m_objdef *def,
 			continue;
 		p.rid = rd->id;
 		p.depth = 3;
-		for (j = 0; j < rs->n; j++) {
-			const struct klwm2m_path *q = &rs->r[j].path;
+		for (j = 0; j < n; j++) {
+			const struct klwm2m_path *q = &recs[j].path;
 
 			if (q->depth < 3 || q->iid != inst->iid || q->rid != rd->id)
 				continue;
@@ -126,8 +126,8 @@ static int add_resources(struct discover *d, const struct klwm2m_objdef *def,
 		if (err)
 			return err;
 		listed++;
-		for (j = 0; with_ri && j < rs->n; j++) {
-			const struct klwm2m_path *q = &rs->r[j].path;
+		for (j = 0; with_ri && j < n; j++) {
+			const struct klwm2m_path *q = &recs[j].path;
 
 			if (q->depth == 4 && q->iid == inst->iid && q->rid == rd->id) {
 				err = add_entry(d, q, NULL, -1);
@@ -144,27 +144,31 @@ static int build(struct dm_req *r, struct discover *d, const struct dm_recs *rs)
 	const struct klwm2m_path *p = &r->path;
 	const char *ver = strcmp(r->def->version, "1.0") && r->def->version[0] ?
 			  r->def->version : NULL;
-	size_t i;
+	size_t i, j;
 	int err;
 
 	switch (p->depth) {
 	case 1:
 		err = add_entry(d, p, ver, -1);
-		for (i = 0; !err && i < rs->n; i++) {
+		for (i = 0; !err && i < rs->n; i = j) {
+			/* an instance record, then its values up to the next one */
+			for (j = i + 1; j < rs->n && rs->r[j].kind != KLWM2M_RECORD_INSTANCE; j++)
+				;
 			if (rs->r[i].kind != KLWM2M_RECORD_INSTANCE)
 				continue;
 			err = add_entry(d, &rs->r[i].path, NULL, -1);
 			if (!err)
-				err = add_resources(d, r->def, rs, &rs->r[i].path, -1, 0);
+				err = add_resources(d, r->def, rs->r + i + 1, j - i - 1,
+						    &rs->r[i].path, -1, 0);
 		}
 		return err < 0 ? err : 0;
 	case 2:
 		err = add_entry(d, p, NULL, -1);
 		if (!err)
-			err = add_resources(d, r->def, rs, p, -1, 0);
+			err = add_resources(d, r->def, rs->r, rs->n, p, -1, 0);
 		return err < 0 ? err : 0;
 	default:
-		err = add_resources(d, r->def, rs, p, p->rid, 1);
+		err = add_resources(d, r->def, rs->r, rs->n, p, p->rid, 1);
 		return err < 0 ? err : err == 0 ? -ENOENT : 0;
 	}
 }

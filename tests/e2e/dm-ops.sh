@@ -107,7 +107,9 @@ setup() {
 	"$ctl" create /1/0 && "$ctl" set /1/0/0 1 /1/0/1 300 &&
 	"$ctl" create /3/0 &&
 	"$ctl" set /3/0/0 klwm2m /3/0/9 87 /3/0/11/0 0 /3/0/11/1 3 /3/0/14 +01:00 &&
-	"$ctl" create /3303/0 && "$ctl" set /3303/0/5700 21.5 /3303/0/5701 Cel
+	"$ctl" create /3303/0 && "$ctl" set /3303/0/5700 21.5 /3303/0/5701 Cel &&
+	"$ctl" define "$top/tests/e2e/dm-vault.xml" && "$ctl" create /32769/0 &&
+	"$ctl" set /32769/0/0 alpha /32769/0/1 s3cr3tkey /32769/0/2 tok3n
 }
 
 start_harness() {
@@ -236,6 +238,28 @@ observe_gone() {
 	return 0
 }
 
+# ---- secrets and write-only resources never leave the device
+secrets_not_read() {
+	coap -A 110 /32769/0 && code_is 2.05 && body_has '"vs":"alpha"' &&
+		! grep -aq 's3cr3tkey\|tok3n' "$work/body" &&
+		coap /32769/0/1 && code_is 4.01 && coap /32769/0/2 && code_is 4.05
+}
+write_only_written() {
+	coap -m put -t 0 -e newtok /32769/0/2 && code_is 2.04 && eq /32769/0/2 newtok &&
+		coap -A 40 /32769/0 && body_has '</32769/0/0>,</32769/0/1>,</32769/0/2>'
+}
+observe_con_without_secrets() { # con=1: notifications are CON; the key stays out
+	coap -m put /32769/0?con=1 && code_is 2.04 || return 1
+	"$client" -v 6 -B 20 -s 6 -A 110 "$uri/32769/0" >"$work/observe-v" 2>&1 &
+	local cpid=$!
+	wait_file "$work/observe-v" "alpha" || return 1
+	"$ctl" set /32769/0/0 beta /32769/0/1 n3wkey &&
+		wait_file "$work/observe-v" '"vs":"beta"' &&
+		wait_file "$work/observe-v" "t:CON c:2.05 .*Observe:" || return 1
+	wait "$cpid"
+	! grep -q "n3wkey\|s3cr3tkey" "$work/observe-v" || { cat "$work/observe-v"; return 1; }
+}
+
 # ---- bad requests: the code, and the store as it was
 write_readonly() {
 	coap -m put -t 0 -e other /3/0/0 && code_is 4.05 && eq /3/0/0 klwm2m
@@ -296,6 +320,9 @@ step "Execute of a readable resource: 4.05" exec_not_executable
 step "Execute /1/0/8 triggers an Update for server 1" update_trigger
 step "Observe /3303/0/5700 gets the changes an app makes" observe_changes
 step "Observe of a deleted instance ends with 4.04" observe_gone
+step "Read leaves secrets and write-only values out; reading them alone is 4.01, 4.05" secrets_not_read
+step "A write-only resource is written; Discover lists every path" write_only_written
+step "Observe with con=1: CON notifications, still without the secret" observe_con_without_secrets
 step "Write to a read-only resource: 4.05, unchanged" write_readonly
 step "Write of a malformed TLV: 4.00, unchanged" write_bad_tlv
 step "Write in an unsupported format: 4.15, unchanged" write_bad_format
