@@ -215,8 +215,10 @@ update_trigger() {
 }
 
 # ---- Observe
+# coap-client observes for 20 s, then leaves with Observe 1: room for three changes
+# 1.2 s apart on a TCG host that is busy with other VMs (8 s was not, once).
 observe_changes() {
-	"$client" -v 6 -B 20 -s 8 "$uri/3303/0/5700" >"$work/observe" 2>&1 &
+	"$client" -v 6 -B 30 -s 20 "$uri/3303/0/5700" >"$work/observe" 2>&1 &
 	local cpid=$!
 	wait_file "$work/observe" "'21.5'" || return 1
 	sleep 1.2
