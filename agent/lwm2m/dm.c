@@ -57,6 +57,7 @@ void lwm2m_dm_free(struct lwm2m_dm *dm)
 		return;
 	dm_obs_free_all(dm);
 	dm_exec_free_all(dm);
+	lwm2m_dm_objects_changed(dm, -1);
 	fmt_buf_free(&dm->out);
 	free(dm);
 }
@@ -177,7 +178,9 @@ static int dispatch(struct dm_req *r)
 	if (r->path.oid == 0 || r->path.oid == 21)
 		return dm_fail(r, -EACCES, "object %u is for the bootstrap server alone",
 			       r->path.oid);
-	err = klwm2m_object_get(r->dm->k, r->path.oid, &r->def, NULL, NULL);
+	err = dm_def_get(r->dm, r->path.oid, &r->defref);
+	if (!err)
+		r->def = dm_def_of(r->defref);
 	if (err)
 		return err == -ENOENT ? dm_fail(r, err, "no object %u", r->path.oid) :
 					dm_fail_kernel(r, err, "object definition");
@@ -225,6 +228,6 @@ int lwm2m_dm_request(struct lwm2m_dm *dm, uint16_t ssid, int preferred_cf, struc
 	}
 	r.op = classify(req, &r.path);
 	rc = dispatch(&r);
-	klwm2m_objdef_free(r.def);
+	dm_def_put(r.defref);
 	return rc;
 }

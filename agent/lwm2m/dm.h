@@ -86,6 +86,16 @@ int lwm2m_dm_request(struct lwm2m_dm *dm, uint16_t ssid, int preferred_cf, struc
 void lwm2m_dm_observe_end(struct lwm2m_dm *dm, struct kcoap_obs *obs, void *user,
 			  enum kcoap_obs_end reason);
 
+/**
+ * lwm2m_dm_objects_changed() - object @oid was defined or undefined (the
+ * kernel's OBJ_DEFINED / OBJ_UNDEFINED events), or -1: events were lost
+ *
+ * The DM half caches object definitions (never values); whoever owns @dm
+ * must call this for each such event, before the next request, or the
+ * cached definition of a redefined object stays in use.
+ */
+void lwm2m_dm_objects_changed(struct lwm2m_dm *dm, int oid);
+
 /** lwm2m_dm_server_gone() - end every observation of server @ssid (it deregistered). */
 void lwm2m_dm_server_gone(struct lwm2m_dm *dm, uint16_t ssid);
 

@@ -19,6 +19,7 @@
 
 struct dm_obs;
 struct dm_exec;
+struct dm_def;
 
 struct lwm2m_dm {
 	struct klwm2m *k;
@@ -30,6 +31,8 @@ struct lwm2m_dm {
 	struct fmt_buf out;		/* the current response's payload */
 	char location[KLWM2M_PATH_STRLEN];
 	struct fmt_diag diag;		/* the current error response's payload */
+	struct dm_def *defs;		/* the definitions cache (defs.c), a list */
+	unsigned int ndefs;
 };
 
 struct dm_req {
@@ -40,7 +43,8 @@ struct dm_req {
 	const struct kcoap_ep_request *req;
 	struct kcoap_msg *resp;
 	struct klwm2m_path path;
-	struct klwm2m_objdef *def;	/* path's object (depth >= 1) */
+	const struct klwm2m_objdef *def; /* path's object (depth >= 1) */
+	struct dm_def *defref;		/* the cache entry holding it; a reference */
 	enum lwm2m_op op;
 };
 
@@ -53,6 +57,17 @@ struct dm_recs {
 void dm_recs_free(struct dm_recs *rs);
 /* dm_recs_add() - append a copy of @rec (its bytes copied). 0 or -errno. */
 int dm_recs_add(struct dm_recs *rs, const struct klwm2m_record *rec);
+
+/*
+ * defs.c: the object definitions, cached (see there). dm_def_get() - the
+ * definition of object @oid with a reference for the caller (dm_def_put()):
+ * 0, -ENOENT (no such object) or another -errno of klwm2m_object_get().
+ */
+int dm_def_get(struct lwm2m_dm *dm, uint16_t oid, struct dm_def **out);
+/* dm_def_put() - drop a reference; NULL is accepted */
+void dm_def_put(struct dm_def *d);
+/* dm_def_of() - the definition an entry holds */
+const struct klwm2m_objdef *dm_def_of(const struct dm_def *d);
 
 /* dm_resdef() - the definition of resource @rid in @def, or NULL */
 const struct klwm2m_resdef *dm_resdef(const struct klwm2m_objdef *def, uint16_t rid);

@@ -25,7 +25,7 @@
 /* Take @o out of the list and free it with its definition. */
 static void obs_forget(struct lwm2m_dm *dm, struct dm_obs *o)
 {
-	klwm2m_objdef_free(o->def);
+	dm_def_put(o->def);
 	dm_obs_unlink(&dm->obs, o);
 }
 
@@ -69,8 +69,8 @@ int dm_observe(struct dm_req *r)
 	o->ssid = r->ssid;
 	o->path = r->path;
 	o->cf = cf;
-	o->def = r->def;	/* the entry keeps the definition */
-	r->def = NULL;
+	o->def = r->defref;	/* the entry takes the request's reference */
+	r->defref = NULL;
 	return 0;
 }
 
@@ -113,7 +113,7 @@ int dm_obs_notify(struct klwm2m *k, const struct klwm2m_notification *n, void *a
 		}
 	}
 	for (i = 0; i < n->nrecords; i++)
-		if (dm_readable(o->def, &n->records[i]))
+		if (dm_readable(dm_def_of(o->def), &n->records[i]))
 			recs[nrecs++] = n->records[i];
 	fmt_buf_init(&out, 0);
 	err = fmt_encode(o->cf, &o->path, recs, nrecs, &out, &why);

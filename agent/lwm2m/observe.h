@@ -16,6 +16,7 @@
 #include "libklwm2m.h"
 
 struct kcoap_obs;
+struct dm_def;
 
 struct dm_obs {
 	struct dm_obs *next;
@@ -24,7 +25,7 @@ struct dm_obs {
 	uint16_t ssid;
 	struct klwm2m_path path;
 	int cf;				/* the content format of every notification */
-	struct klwm2m_objdef *def;	/* owned */
+	struct dm_def *def;		/* a reference (dm_def_get()) */
 };
 
 /* dm_obs_new() - a zeroed entry, pushed at the head of *@head; NULL: -ENOMEM */

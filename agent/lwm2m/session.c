@@ -23,19 +23,33 @@
 #include <linux/klwm2m.h>
 
 #include "log.h"
+#include "lwm2m/evfilter.h"
 #include "lwm2m/register.h"
 #include "lwm2m/session.h"
 
 void lwm2m_session_kick(struct lwm2m_session *s)
 {
+	uint64_t at;
 	int ms;
 
 	if (!s->ep)
 		return;
 	ms = kcoap_ep_next_timeout(s->ep);
-	if (ms < 0)
+	if (ms < 0) {
 		loop_timer_cancel(s->a->loop, &s->ep_timer);
-	else if (loop_timer_arm_ms(s->a->loop, &s->ep_timer, (uint64_t)ms))
+		return;
+	}
+	/*
+	 * The endpoint counts in whole milliseconds: a deadline already set
+	 * within a millisecond of this one stays, so that the loop does not
+	 * reprogram its timerfd (a system call) after every datagram.
+	 */
+	at = loop_now() + (uint64_t)ms * 1000000ULL;
+	if (loop_timer_armed(&s->ep_timer) &&
+	    (at > s->ep_timer.deadline ? at - s->ep_timer.deadline :
+					 s->ep_timer.deadline - at) < 1000000ULL)
+		return;
+	if (loop_timer_arm(s->a->loop, &s->ep_timer, at))
 		log_err("no memory for the CoAP timer");
 }
 
@@ -212,10 +226,13 @@ static int on_event(const struct klwm2m_event *e, void *arg)
 		const struct klwm2m_path *p = &e->paths[i];
 
 		switch (e->kind) {
-		case KLWM2M_EVENT_INST_CREATED:
-		case KLWM2M_EVENT_INST_DELETED:
 		case KLWM2M_EVENT_OBJ_DEFINED:
 		case KLWM2M_EVENT_OBJ_UNDEFINED:
+			if (s->dm)
+				lwm2m_dm_objects_changed(s->dm, p->oid);
+			/* fall through */
+		case KLWM2M_EVENT_INST_CREATED:
+		case KLWM2M_EVENT_INST_DELETED:
 			objects |= announced(p->oid);
 			break;
 		case KLWM2M_EVENT_VALUE_CHANGED:
@@ -242,6 +259,8 @@ static void events_readable(struct loop *l, int fd, uint32_t events, void *arg)
 	(void)events;
 	if (rc == -ENOBUFS) {
 		log_rl(LOG_WARNING, "kernel events were lost: sending every server the object list");
+		if (s->dm)
+			lwm2m_dm_objects_changed(s->dm, -1);
 		for (unsigned int i = 0; i < s->nservers; i++)
 			s->servers[i].objects_dirty = true;
 		loop_timer_arm_ms(l, &s->changes_timer, SESSION_CHANGES_DELAY_MS);
@@ -326,6 +345,11 @@ static int events_open(struct lwm2m_session *s)
 		log_err("listening to the kernel's events: %s", klwm2m_last_error());
 		return rc;
 	}
+	/* without it every set of any value would wake the agent (evfilter.c) */
+	rc = lwm2m_evfilter_attach(klwm2m_events_fd(s->ev));
+	if (rc)
+		log_warn("events filter: %s; every value change wakes the agent",
+			    strerror(-rc));
 	rc = loop_fd_add(s->a->loop, klwm2m_events_fd(s->ev), EPOLLIN, events_readable, s);
 	if (rc)
 		log_err("watching the kernel's events: %s", strerror(-rc));
