@@ -448,15 +448,26 @@ struct set_req {
 	const struct nlattr *where_small[SMALL_BATCH];
 };
 
-/* Room for @n entries (the where array too unless @where is set already). */
+/*
+ * Room for @n entries (the where array too unless @where is set already).
+ * With @vals (records) the entries are left for the caller to fill, and
+ * r->n to count those filled: set_req_free() reads no others.
+ */
 static int set_req_alloc(struct set_req *r, unsigned int n, bool vals)
 {
 	bool small = n <= SMALL_BATCH;
 
 	r->n = n;
-	r->ops = small ? r->ops_small : kvcalloc(n, sizeof(*r->ops), GFP_KERNEL);
-	if (!r->where)
-		r->where = small ? r->where_small : kvcalloc(n, sizeof(*r->where), GFP_KERNEL);
+	if (small)
+		r->ops = r->ops_small;
+	else if (vals)
+		r->ops = kvmalloc_array(n, sizeof(*r->ops), GFP_KERNEL);
+	else
+		r->ops = kvcalloc(n, sizeof(*r->ops), GFP_KERNEL);
+	if (!r->where && small)
+		r->where = r->where_small;
+	else if (!r->where)
+		r->where = kvmalloc_array(n, sizeof(*r->where), GFP_KERNEL);
 	/* Always allocated: no array of a struct with a flexible member on the stack. */
 	if (vals)
 		r->vals = kvmalloc_array(n, sizeof(*r->vals), GFP_KERNEL);
@@ -556,11 +567,14 @@ static int parse_scalars(struct genl_info *info, struct set_req *r)
 	for (i = 0; !err && i < nattrs; i++) {
 		const u8 *p = nla_data(attrs[i]);
 
-		for (j = 0; !err && j < nla_len(attrs[i]) / size; j++, k++) {
+		for (j = 0; !err && j < nla_len(attrs[i]) / size; j++) {
 			r->where[k] = (const void *)(p + j * size);
 			err = parse_record(info, r->where[k], &r->ops[k], &r->vals[k]);
+			k += !err;
 		}
 	}
+	/* The entries filled: the only ones set_req_free() may look at. */
+	r->n = k;
 out:
 	if (attrs != small)
 		kvfree(attrs);

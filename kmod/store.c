@@ -127,44 +127,6 @@ struct klwm2m_value *klwm2m_value_new(u8 type, const void *data, u32 len, gfp_t 
 	return v;
 }
 
-/**
- * klwm2m_value_scalar() - fill a caller-held value from a struct klwm2m_scalar's fields
- * @v: the value; every field a scalar uses is set here
- * @type: enum klwm2m_type, a scalar type
- * @x: the record's 64-bit value
- *
- * Return: 0, or -EINVAL for a type that is no scalar, a boolean other than 0
- * or 1, or an object link with bits above its 32.
- */
-int klwm2m_value_scalar(struct klwm2m_value *v, u8 type, u64 x)
-{
-	/* Not the rcu head: a caller-held value is never freed through RCU. */
-	v->len = 0;
-	v->secret = false;
-	v->u = 0;
-	v->type = type;
-	switch (type) {
-	case KLWM2M_TYPE_BOOLEAN:
-		if (x > 1)
-			return -EINVAL;
-		v->b = x;
-		return 0;
-	case KLWM2M_TYPE_OBJLNK:
-		if (x > U32_MAX)
-			return -EINVAL;
-		v->objlnk = x;
-		return 0;
-	case KLWM2M_TYPE_INTEGER:
-	case KLWM2M_TYPE_UNSIGNED:
-	case KLWM2M_TYPE_FLOAT:
-	case KLWM2M_TYPE_TIME:
-		v->u = x;
-		return 0;
-	default:
-		return -EINVAL;
-	}
-}
-
 /* Frees at once: only for values no reader can have seen. */
 void klwm2m_value_free(struct klwm2m_value *v)
 {
@@ -1047,7 +1009,10 @@ int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned i
 			continue;
 		}
 		if (!err && op->val) {
-			err = klwm2m_value_check(t[i].rd, op->val, st->max_value, extack);
+			/* The usual scalar (its type, no range) needs no call. */
+			if (op->val->type != t[i].rd->type || type_is_bytes(op->val->type) ||
+			    (t[i].rd->flags & KLWM2M_RES_RANGE))
+				err = klwm2m_value_check(t[i].rd, op->val, st->max_value, extack);
 			op->val->secret = t[i].rd->flags & KLWM2M_RES_SECRET;
 		}
 		if (!err && op->path.depth == 4 && !t[i].multi) {

@@ -17,6 +17,7 @@
 #ifndef _KLWM2M_STORE_H
 #define _KLWM2M_STORE_H
 
+#include <linux/klwm2m.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/rcupdate.h>
@@ -184,10 +185,47 @@ int klwm2m_inst_delete(struct klwm2m_store *st, u16 oid, u16 iid,
 		       struct netlink_ext_ack *extack);
 
 struct klwm2m_value *klwm2m_value_new(u8 type, const void *data, u32 len, gfp_t gfp);
-int klwm2m_value_scalar(struct klwm2m_value *v, u8 type, u64 x);
 void klwm2m_value_free(struct klwm2m_value *v);
 int klwm2m_value_check(const struct klwm2m_resdef *rd, const struct klwm2m_value *v,
 		       u32 max_value, struct netlink_ext_ack *extack);
+
+/**
+ * klwm2m_value_scalar() - fill a caller-held value from a struct klwm2m_scalar's fields
+ * @v: the value; every field a scalar uses is set here
+ * @type: enum klwm2m_type, a scalar type
+ * @x: the record's 64-bit value
+ *
+ * Return: 0, or -EINVAL for a type that is no scalar, a boolean other than 0
+ * or 1, or an object link with bits above its 32.
+ */
+static inline int klwm2m_value_scalar(struct klwm2m_value *v, u8 type, u64 x)
+{
+	/* Not the rcu head: a caller-held value is never freed through RCU. */
+	v->len = 0;
+	v->secret = false;
+	v->u = 0;
+	v->type = type;
+	switch (type) {
+	case KLWM2M_TYPE_BOOLEAN:
+		if (x > 1)
+			return -EINVAL;
+		v->b = x;
+		return 0;
+	case KLWM2M_TYPE_OBJLNK:
+		if (x > U32_MAX)
+			return -EINVAL;
+		v->objlnk = x;
+		return 0;
+	case KLWM2M_TYPE_INTEGER:
+	case KLWM2M_TYPE_UNSIGNED:
+	case KLWM2M_TYPE_FLOAT:
+	case KLWM2M_TYPE_TIME:
+		v->u = x;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
 
 int klwm2m_store_set(struct klwm2m_store *st, struct klwm2m_set *ops, unsigned int n,
 		     unsigned int flags, struct netlink_ext_ack *extack, int *bad);

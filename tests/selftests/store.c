@@ -254,6 +254,44 @@ TEST_F(store, a_refused_scalar_record_is_pointed_at_and_nothing_lands)
 	EXPECT_EQ(first + 2 * sizeof(struct klwm2m_scalar), a.offset);
 }
 
+/*
+ * A malformed record deep in a big batch (past the few entries a request
+ * holds without an allocation): pointed at, nothing lands, and the records
+ * parsed before it are released cleanly (KASAN and kmemleak watch).
+ */
+TEST_F(store, a_malformed_record_deep_in_a_big_batch_is_pointed_at)
+{
+	enum { N = 200 };
+	static struct klwm2m_scalar recs[N];
+	const int at[] = { 5, 100, N - 1 };
+	struct genl_req r;
+	struct genl_ack a;
+	size_t first;
+
+	for (size_t t = 0; t < sizeof(at) / sizeof(at[0]); t++) {
+		for (int i = 0; i < N; i++)
+			recs[i] = rec(0, 1, i % 8, KLWM2M_TYPE_INTEGER, (uint64_t)i);
+		recs[at[t]].reserved[0] = 1;
+		genl_req_init(&r, self->family, 0, KLWM2M_CMD_SET, KLWM2M_GENL_VERSION);
+		first = put_scalars(&r, recs, N);
+		ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+		EXPECT_EQ(-EINVAL, a.error) TH_LOG("record %d", at[t]);
+		EXPECT_STREQ("a record's reserved bytes must be zero", a.msg);
+		EXPECT_EQ(first + at[t] * sizeof(struct klwm2m_scalar), a.offset);
+		ASSERT_EQ(0, get_one(self->fd, self->family, 0, 1, 0, &a));
+		EXPECT_EQ(-ENOENT, a.error);
+	}
+	/* Without it, the batch lands: the last write of each path wins. */
+	recs[N - 1].reserved[0] = 0;
+	genl_req_init(&r, self->family, 0, KLWM2M_CMD_SET, KLWM2M_GENL_VERSION);
+	put_scalars(&r, recs, N);
+	ASSERT_EQ(0, genl_exchange(self->fd, &r, &a));
+	ASSERT_EQ(0, a.error) TH_LOG("%s", a.msg);
+	ASSERT_EQ(0, get_one(self->fd, self->family, 0, 1, 7, &a));
+	ASSERT_EQ(0, a.error);
+	EXPECT_EQ(N - 1, *(int64_t *)PAYLOAD(a.tb[KLWM2M_A_VALUE_DATA]));
+}
+
 TEST_F(store, malformed_scalar_records_are_refused_with_a_message)
 {
 	static const char whole[] = "SCALARS holds whole records, one or more";

@@ -43,7 +43,7 @@ int klwm2m_get_path(const struct nlattr *nest, struct klwm2m_path *p)
 	return p->depth ? 0 : -EBADMSG;
 }
 
-static int is_bytes(uint8_t type)
+static inline int is_bytes(uint8_t type)
 {
 	return type == KLWM2M_TYPE_STRING || type == KLWM2M_TYPE_OPAQUE ||
 	       type == KLWM2M_TYPE_CORELNK;
@@ -51,7 +51,7 @@ static int is_bytes(uint8_t type)
 
 /* The DATA attribute of @v, as the uapi header lays it out. */
 /* A scalar's 64-bit word as struct klwm2m_scalar carries it; 0, or -EINVAL for no scalar. */
-static int scalar_word(const struct klwm2m_value *v, uint64_t *w)
+static inline int scalar_word(const struct klwm2m_value *v, uint64_t *w)
 {
 	switch (v->type) {
 	case KLWM2M_TYPE_INTEGER:
@@ -227,6 +227,13 @@ KLWM2M_API int klwm2m_delete(struct klwm2m *k, uint16_t oid, uint16_t iid)
 
 /* ---------------------------------------------------------------- batches */
 
+/*
+ * A batch holds its entries in one of two forms. While every entry is a
+ * scalar write it holds the struct klwm2m_scalar records the request will
+ * carry (24 bytes each: adding one is filling it, committing is one copy).
+ * The first string, opaque, core link or deletion turns them into entries
+ * (path + value), which go out as SET_VALUE nests.
+ */
 struct entry {
 	struct klwm2m_path path;
 	int del;			/* a deletion (depth 4) or a clear (depth 3) */
@@ -235,6 +242,7 @@ struct entry {
 
 struct klwm2m_batch {
 	struct klwm2m *k;
+	struct klwm2m_scalar *rec;	/* the records, while e is NULL */
 	struct entry *e;
 	unsigned int n, cap;
 	int has_server;
@@ -243,100 +251,146 @@ struct klwm2m_batch {
 };
 
 /* A path a value may be written at: a resource or a resource instance. */
-static int check_path(struct klwm2m *k, const struct klwm2m_path *p)
+static inline int check_path(struct klwm2m *k, const struct klwm2m_path *p)
 {
-	if (p->depth == 3 || p->depth == 4)
-		return 0;
-	if (k)
-		klwm2m_set_err(k, "a value is written at a resource or resource instance path");
-	return -EINVAL;
+	if (p->depth != 3 && p->depth != 4) {
+		if (k)
+			klwm2m_set_err(k, "a value is written at a resource or resource instance path");
+		return -EINVAL;
+	}
+	/* 65535 is no ID: in a record it says "no resource instance". */
+	if (p->oid > KLWM2M_ID_MAX || p->iid > KLWM2M_ID_MAX || p->rid > KLWM2M_ID_MAX ||
+	    (p->depth == 4 && p->riid > KLWM2M_ID_MAX)) {
+		if (k)
+			klwm2m_set_err(k, "IDs go up to %u", KLWM2M_ID_MAX);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* Records one KLWM2M_A_SET_SCALARS attribute holds (its length is 16 bits). */
 #define SCALARS_PER_ATTR ((UINT16_MAX - NLA_HDRLEN) / sizeof(struct klwm2m_scalar))
+/* An attribute full of records, header included (no padding: 24 * n is aligned). */
+#define SCALARS_ATTR_SIZE (NLA_HDRLEN + SCALARS_PER_ATTR * sizeof(struct klwm2m_scalar))
 
-/* Only scalar writes: the compact form, an array of records (see the uapi header). */
-static int all_scalars(const struct entry *e, unsigned int n)
+/* @v at @path as a record; -EINVAL for a value that is no scalar. */
+static inline int to_record(const struct klwm2m_path *path, const struct klwm2m_value *v,
+		     struct klwm2m_scalar *sc)
 {
-	for (unsigned int i = 0; i < n; i++)
-		if (e[i].del || is_bytes(e[i].v.type))
-			return 0;
-	return 1;
-}
+	uint64_t w;
 
-/* Fills the records; @offs[i]: where entry i's record starts in the message. */
-static int put_scalars(struct nl_msg *msg, const struct entry *e, unsigned int n, size_t *offs)
-{
-	unsigned int i = 0;
-
-	while (i < n) {
-		unsigned int cnt = n - i < SCALARS_PER_ATTR ? n - i : SCALARS_PER_ATTR;
-		struct nlattr *a = nla_reserve(msg, KLWM2M_A_SET_SCALARS,
-					       (int)(cnt * sizeof(struct klwm2m_scalar)));
-		char *p;
-
-		if (!a)
-			return -EMSGSIZE;
-		p = nla_data(a);
-		for (unsigned int j = 0; j < cnt; j++, i++) {
-			const struct klwm2m_path *path = &e[i].path;
-			struct klwm2m_scalar sc = {
-				.oid = path->oid, .iid = path->iid, .rid = path->rid,
-				.riid = path->depth == 4 ? path->riid : KLWM2M_ID_NONE,
-				.type = e[i].v.type,
-			};
-
-			uint64_t w;
-
-			if (scalar_word(&e[i].v, &w))
-				return -EINVAL;
-			sc.value = w;
-			offs[i] = (size_t)(p - (char *)nlmsg_hdr(msg));
-			memcpy(p, &sc, sizeof(sc));
-			p += sizeof(sc);
-		}
-	}
-	offs[n] = nlmsg_hdr(msg)->nlmsg_len;
+	if (scalar_word(v, &w))
+		return -EINVAL;
+	sc->oid = path->oid;
+	sc->iid = path->iid;
+	sc->rid = path->rid;
+	sc->riid = path->depth == 4 ? path->riid : KLWM2M_ID_NONE;
+	sc->type = v->type;
+	memset(sc->reserved, 0, sizeof(sc->reserved));
+	sc->value = w;
 	return 0;
 }
 
-/* One SET request for @e[0..@n), and the entry the kernel blamed in *@bad. */
-static int commit(struct klwm2m *k, const struct entry *e, unsigned int n, int has_server,
-		  uint16_t server, int *bad)
+/* The inverse, for a batch that leaves the compact form. */
+static void from_record(const struct klwm2m_scalar *sc, struct entry *e)
 {
-	size_t *offs, size = 256 + (size_t)n * 96, b;
-	int scalars = all_scalars(e, n);
+	e->path = (struct klwm2m_path){
+		.oid = sc->oid, .iid = sc->iid, .rid = sc->rid,
+		.riid = sc->riid == KLWM2M_ID_NONE ? 0 : sc->riid,
+		.depth = sc->riid == KLWM2M_ID_NONE ? 3 : 4,
+	};
+	e->del = 0;
+	memset(&e->v, 0, sizeof(e->v));
+	e->v.type = sc->type;
+	switch (sc->type) {
+	case KLWM2M_TYPE_FLOAT:
+		memcpy(&e->v.f, &sc->value, sizeof(e->v.f));
+		break;
+	case KLWM2M_TYPE_BOOLEAN:
+		e->v.b = (int)sc->value;
+		break;
+	case KLWM2M_TYPE_OBJLNK:
+		e->v.objlnk.oid = (uint16_t)(sc->value >> 16);
+		e->v.objlnk.iid = (uint16_t)sc->value;
+		break;
+	default:
+		e->v.u = sc->value;	/* i shares the bits */
+		break;
+	}
+}
+
+/* The SET request's headers, and the server attribute when there is one. */
+static struct nl_msg *start_set(struct klwm2m *k, size_t size, int has_server, uint16_t server)
+{
+	struct nl_msg *msg = klwm2m_set_request(k, size);
+
+	if (msg && has_server && nla_put_u16(msg, KLWM2M_A_SET_SERVER, server)) {
+		nlmsg_free(msg);
+		klwm2m_set_err(k, "the batch does not fit in one message");
+		return NULL;
+	}
+	return msg;
+}
+
+/* One SET request for the records @rec[0..@n), and the record the kernel blamed in *@bad. */
+static int commit_records(struct klwm2m *k, const struct klwm2m_scalar *rec, unsigned int n,
+			  int has_server, uint16_t server, int *bad)
+{
+	const size_t rsize = sizeof(struct klwm2m_scalar);
+	size_t first, rel;
+	struct nl_msg *msg;
+	unsigned int i;
+	int err;
+
+	*bad = -1;
+	msg = start_set(k, 256 + (size_t)n * rsize + (n / SCALARS_PER_ATTR + 1) * NLA_HDRLEN,
+			has_server, server);
+	if (!msg)
+		return -ENOMEM;
+	first = nlmsg_hdr(msg)->nlmsg_len;
+	for (i = 0; i < n; i += SCALARS_PER_ATTR) {
+		unsigned int cnt = n - i < SCALARS_PER_ATTR ? n - i : SCALARS_PER_ATTR;
+		struct nlattr *a = nla_reserve(msg, KLWM2M_A_SET_SCALARS, (int)(cnt * rsize));
+
+		if (!a) {
+			nlmsg_free(msg);
+			klwm2m_set_err(k, "the batch does not fit in one message");
+			*bad = (int)i;
+			return -EMSGSIZE;
+		}
+		memcpy(nla_data(a), rec + i, cnt * rsize);
+	}
+	err = klwm2m_transact(k, msg, KLWM2M_A_SET_MAX, NULL, NULL);
+	/* The offset names a record's first byte: attributes are laid out back to back. */
+	if (err && k->erroff >= 0 && (size_t)k->erroff >= first) {
+		rel = (size_t)k->erroff - first;
+		if (rel % SCALARS_ATTR_SIZE >= NLA_HDRLEN) {
+			i = (unsigned int)(rel / SCALARS_ATTR_SIZE * SCALARS_PER_ATTR +
+					   (rel % SCALARS_ATTR_SIZE - NLA_HDRLEN) / rsize);
+			if (i < n)
+				*bad = (int)i;
+		}
+	}
+	return err;
+}
+
+/* One SET request of value nests for @e[0..@n), and the entry the kernel blamed in *@bad. */
+static int commit_entries(struct klwm2m *k, const struct entry *e, unsigned int n,
+			  int has_server, uint16_t server, int *bad)
+{
+	size_t *offs, size = 256 + (size_t)n * 96;
 	struct nl_msg *msg;
 	unsigned int i = 0;
 	int err = -EMSGSIZE;
 
 	*bad = -1;
-	if (!n) {
-		klwm2m_set_err(k, "an empty batch");
-		return -EINVAL;
-	}
-	if (scalars)
-		size = 256 + (size_t)n * sizeof(struct klwm2m_scalar) +
-		       (n / SCALARS_PER_ATTR + 1) * NLA_HDRLEN;
-	for (i = 0; i < n; i++) {
-		b = e[i].del || !is_bytes(e[i].v.type) ? 0 : e[i].v.bytes.len;
-		size += b + 8;
-	}
+	for (i = 0; i < n; i++)
+		size += e[i].del || !is_bytes(e[i].v.type) ? 8 : e[i].v.bytes.len + 8;
 	offs = malloc((n + 1) * sizeof(*offs));
-	msg = offs ? klwm2m_set_request(k, size) : NULL;
+	msg = offs ? start_set(k, size, has_server, server) : NULL;
 	if (!msg) {
 		free(offs);
 		return -ENOMEM;
-	}
-	if (has_server && nla_put_u16(msg, KLWM2M_A_SET_SERVER, server))
-		goto fail;
-	if (scalars) {
-		err = put_scalars(msg, e, n, offs);
-		if (err) {
-			i = 0;
-			goto fail;
-		}
-		goto send;
 	}
 	for (i = 0; i < n; i++) {
 		struct nlattr *nest;
@@ -359,7 +413,6 @@ static int commit(struct klwm2m *k, const struct entry *e, unsigned int n, int h
 		}
 	}
 	offs[n] = nlmsg_hdr(msg)->nlmsg_len;
-send:
 	err = klwm2m_transact(k, msg, KLWM2M_A_SET_MAX, NULL, NULL);
 	for (i = 0; err && k->erroff >= 0 && i < n; i++)
 		if ((size_t)k->erroff >= offs[i] && (size_t)k->erroff < offs[i + 1])
@@ -385,12 +438,19 @@ KLWM2M_API int klwm2m_set(struct klwm2m *k, const struct klwm2m_path *path,
 			  const struct klwm2m_value *v)
 {
 	struct entry e = { .path = *path, .v = *v };
+	struct klwm2m_scalar sc;
 	int bad;
 
 	klwm2m_clear_err(k);
 	if (check_path(k, path))
 		return -EINVAL;
-	return commit(k, &e, 1, 0, 0, &bad);
+	if (!to_record(path, v, &sc))
+		return commit_records(k, &sc, 1, 0, 0, &bad);
+	if (!is_bytes(v->type)) {
+		klwm2m_set_err(k, "entry 0 has an unknown type");
+		return -EINVAL;
+	}
+	return commit_entries(k, &e, 1, 0, 0, &bad);
 }
 
 KLWM2M_API int klwm2m_set_int(struct klwm2m *k, const struct klwm2m_path *path, int64_t val)
@@ -465,19 +525,64 @@ KLWM2M_API int klwm2m_batch_new(struct klwm2m *k, struct klwm2m_batch **out)
 	return 0;
 }
 
-static struct entry *batch_push(struct klwm2m_batch *b)
+/* Room for one more entry, in the batch's current form. */
+static int batch_grow(struct klwm2m_batch *b)
 {
-	if (b->n == b->cap) {
-		unsigned int cap = b->cap ? 2 * b->cap : 64;
-		struct entry *e = reallocarray(b->e, cap, sizeof(*e));
+	unsigned int cap;
+	void *p;
 
-		if (!e)
-			return NULL;
-		b->e = e;
-		b->cap = cap;
-	}
-	/* Uninitialised: the callers set every field. */
-	return &b->e[b->n];
+	if (b->n < b->cap)
+		return 0;
+	cap = b->cap ? 2 * b->cap : 128;
+	if (b->e)
+		p = reallocarray(b->e, cap, sizeof(*b->e));
+	else
+		p = reallocarray(b->rec, cap, sizeof(*b->rec));
+	if (!p)
+		return -ENOMEM;
+	if (b->e)
+		b->e = p;
+	else
+		b->rec = p;
+	b->cap = cap;
+	return 0;
+}
+
+/* From records to entries, for a batch that gets a non-scalar entry. */
+static int batch_to_entries(struct klwm2m_batch *b)
+{
+	unsigned int cap = b->cap > b->n ? b->cap : b->n + 16;
+	struct entry *e;
+
+	if (b->e)
+		return 0;
+	e = calloc(cap, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < b->n; i++)
+		from_record(&b->rec[i], &e[i]);
+	free(b->rec);
+	b->rec = NULL;
+	b->e = e;
+	b->cap = cap;
+	return 0;
+}
+
+/* The next entry (the batch turned into entries first), its path set; NULL and *@err. */
+static struct entry *entry_push(struct klwm2m_batch *b, const struct klwm2m_path *path, int del,
+				int *err)
+{
+	struct entry *e;
+
+	*err = batch_to_entries(b);
+	if (!*err)
+		*err = batch_grow(b);
+	if (*err)
+		return NULL;
+	e = &b->e[b->n];
+	e->path = *path;
+	e->del = del;
+	return e;
 }
 
 KLWM2M_API int klwm2m_batch_add(struct klwm2m_batch *b, const struct klwm2m_path *path,
@@ -489,11 +594,19 @@ KLWM2M_API int klwm2m_batch_add(struct klwm2m_batch *b, const struct klwm2m_path
 	if (check_path(NULL, path) || v->type == KLWM2M_TYPE_UNSPEC ||
 	    v->type > KLWM2M_TYPE_MAX || v->type == KLWM2M_TYPE_NONE)
 		return -EINVAL;
-	e = batch_push(b);
+	if (!b->e && !is_bytes(v->type)) {
+		err = b->n < b->cap ? 0 : batch_grow(b);
+		if (err)
+			return err;
+		err = to_record(path, v, &b->rec[b->n]);
+		if (err)
+			return err;
+		b->n++;
+		return 0;
+	}
+	e = entry_push(b, path, 0, &err);
 	if (!e)
-		return -ENOMEM;
-	e->path = *path;
-	e->del = 0;
+		return err;
 	if (is_bytes(v->type)) {
 		err = klwm2m_value_set_bytes(&e->v, v->type, v->bytes.ptr, v->bytes.len);
 		if (err)
@@ -508,14 +621,13 @@ KLWM2M_API int klwm2m_batch_add(struct klwm2m_batch *b, const struct klwm2m_path
 KLWM2M_API int klwm2m_batch_delete(struct klwm2m_batch *b, const struct klwm2m_path *path)
 {
 	struct entry *e;
+	int err;
 
 	if (check_path(NULL, path))
 		return -EINVAL;
-	e = batch_push(b);
+	e = entry_push(b, path, 1, &err);
 	if (!e)
-		return -ENOMEM;
-	e->path = *path;
-	e->del = 1;
+		return err;
 	memset(&e->v, 0, sizeof(e->v));
 	b->n++;
 	return 0;
@@ -537,7 +649,15 @@ KLWM2M_API unsigned int klwm2m_batch_count(const struct klwm2m_batch *b)
 
 KLWM2M_API int klwm2m_batch_commit(struct klwm2m_batch *b)
 {
-	return commit(b->k, b->e, b->n, b->has_server, b->server, &b->bad);
+	klwm2m_clear_err(b->k);
+	if (!b->n) {
+		b->bad = -1;
+		klwm2m_set_err(b->k, "an empty batch");
+		return -EINVAL;
+	}
+	if (!b->e)
+		return commit_records(b->k, b->rec, b->n, b->has_server, b->server, &b->bad);
+	return commit_entries(b->k, b->e, b->n, b->has_server, b->server, &b->bad);
 }
 
 KLWM2M_API int klwm2m_batch_bad(const struct klwm2m_batch *b)
@@ -549,10 +669,11 @@ KLWM2M_API void klwm2m_batch_free(struct klwm2m_batch *b)
 {
 	if (!b)
 		return;
-	for (unsigned int i = 0; i < b->n; i++)
+	for (unsigned int i = 0; b->e && i < b->n; i++)
 		if (!b->e[i].del)
 			klwm2m_value_release(&b->e[i].v);
 	free(b->e);
+	free(b->rec);
 	free(b);
 }
 

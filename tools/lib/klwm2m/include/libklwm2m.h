@@ -337,7 +337,8 @@ int klwm2m_delete(struct klwm2m *k, uint16_t oid, uint16_t iid);
  * @v: the value; its type must be the resource's
  *
  * Needs write permission on the object. Return: 0; -ENOENT; -EINVAL
- * (wrong type, a path that is not a resource or resource instance); -ERANGE
+ * (wrong type, a path that is not a resource or resource instance, an ID
+ * above KLWM2M_ID_MAX); -ERANGE
  * (outside the resource's range); -E2BIG (longer than the module's
  * max_value_size, at most KLWM2M_VALUE_WIRE_MAX of linux/klwm2m.h; a value
  * whose nest exceeds what a netlink attribute carries is refused before
@@ -383,8 +384,10 @@ int klwm2m_batch_new(struct klwm2m *k, struct klwm2m_batch **out);
  * @v: the value, copied (bytes included)
  *
  * Entries apply in the order they were added; a later one on the same path
- * wins. Return: 0; -EINVAL (a path of another depth, an unknown type);
- * -ENOMEM.
+ * wins. A scalar is stored as the record the request carries; the first
+ * string, opaque, core link or deletion turns the batch into value nests.
+ * Return: 0; -EINVAL (a path of another depth, an ID above KLWM2M_ID_MAX,
+ * an unknown type); -ENOMEM.
  */
 int klwm2m_batch_add(struct klwm2m_batch *b, const struct klwm2m_path *path,
 		     const struct klwm2m_value *v);
