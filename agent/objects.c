@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "libklwm2m-ddf.h"
 #include "log.h"
 #include "objects.h"
 

@@ -18,19 +18,20 @@ $(BUILD)/agent/%.o: agent/%.c $(AGENT_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(AGENT_CFLAGS) -c -o $@ $<
 
-$(KLWM2MD): $(AGENT_OBJS) $(BUILD)/libklwm2m.a
-	$(CC) -o $@ $(AGENT_OBJS) $(BUILD)/libklwm2m.a $(NL_LIBS) $(AGENT_LIBS)
+$(KLWM2MD): $(AGENT_OBJS) $(BUILD)/libklwm2m.a $(BUILD)/libklwm2m-ddf.a
+	$(CC) -o $@ $(AGENT_OBJS) $(BUILD)/libklwm2m-ddf.a $(BUILD)/libklwm2m.a $(NL_LIBS) \
+		$(XML_LIBS) $(AGENT_LIBS)
 
 # ---- host tests (cmocka, sanitizers): the core's pure parts, from source
-AGENT_LIB_SRCS := $(wildcard tools/lib/klwm2m/*.c)
+AGENT_LIB_SRCS := $(wildcard tools/lib/klwm2m/*.c tools/lib/klwm2m/ddf/*.c)
 AGENT_TEST_CFLAGS = $(USER_CFLAGS) -I$(TOP)/agent -Wno-missing-prototypes $(SAN)
 
 $(BUILD)/host/test_agent_config: tests/host/test_agent_config.c agent/config.c agent/log.c \
 		agent/device.c agent/objects.c $(AGENT_LIB_SRCS) $(AGENT_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(AGENT_TEST_CFLAGS) -o $@ tests/host/test_agent_config.c agent/config.c \
-		agent/log.c agent/device.c agent/objects.c $(AGENT_LIB_SRCS) $(NL_LIBS) \
-		-linih $(shell pkg-config --libs cmocka)
+	$(CC) $(AGENT_TEST_CFLAGS) $(XML_CFLAGS) -o $@ tests/host/test_agent_config.c \
+		agent/config.c agent/log.c agent/device.c agent/objects.c $(AGENT_LIB_SRCS) \
+		$(NL_LIBS) $(XML_LIBS) -linih $(shell pkg-config --libs cmocka)
 
 $(BUILD)/host/test_agent_loop: tests/host/test_agent_loop.c agent/loop.c agent/loop.h
 	@mkdir -p $(dir $@)
