@@ -27,8 +27,11 @@ WARNFLAGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 ifeq ($(WERROR),1)
 WARNFLAGS += -Werror
 endif
-NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 json-c libxml-2.0 2>/dev/null)
-NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 libxml-2.0 2>/dev/null)
+NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 json-c 2>/dev/null)
+NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+# libklwm2m-ddf's alone: nothing else maps libxml2.
+XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+XML_LIBS := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 JSON_LIBS := $(shell pkg-config --libs json-c 2>/dev/null)
 USER_CFLAGS = $(CFLAGS) -DKLWM2M_TOOLS_VERSION=\"$(VERSION)\" $(WARNFLAGS) -std=gnu11 -D_GNU_SOURCE -I$(TOP)/uapi \
 	-I$(TOP)/tools/lib/klwm2m/include $(NL_CFLAGS)
@@ -64,6 +67,10 @@ module:
 LIB_SRCS := $(wildcard tools/lib/klwm2m/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIBKLWM2M := $(BUILD)/libklwm2m.so.0
+# libklwm2m-ddf: DDF files read with libxml2, on top of libklwm2m.
+DDF_SRCS := $(wildcard tools/lib/klwm2m/ddf/*.c)
+DDF_OBJS := $(DDF_SRCS:%.c=$(BUILD)/%.o)
+LIBKLWM2M_DDF := $(BUILD)/libklwm2m-ddf.so.0
 CTL_SRCS := $(wildcard tools/klwm2mctl/*.c)
 CTL_OBJS := $(CTL_SRCS:%.c=$(BUILD)/%.o)
 KLWM2MCTL := $(BUILD)/klwm2mctl
@@ -83,7 +90,8 @@ FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=a
 	-fno-omit-frame-pointer -std=gnu11 -D_GNU_SOURCE -I$(TOP)/uapi -I$(TOP)/tools/lib/klwm2m/include
 include $(sort $(wildcard mk/*.mk))
 
-user: need-libs $(LIBKLWM2M) $(BUILD)/libklwm2m.a $(KLWM2MCTL) $(USER_EXTRA)
+user: need-libs $(LIBKLWM2M) $(BUILD)/libklwm2m.a $(LIBKLWM2M_DDF) $(BUILD)/libklwm2m-ddf.a \
+	$(KLWM2MCTL) $(USER_EXTRA)
 
 .PHONY: need-libs
 need-libs:
@@ -99,15 +107,34 @@ $(LIBKLWM2M): $(LIB_OBJS) tools/lib/klwm2m/libklwm2m.map
 		-Wl,--version-script=tools/lib/klwm2m/libklwm2m.map -o $@ $(LIB_OBJS) $(NL_LIBS)
 	ln -sf libklwm2m.so.0 $(BUILD)/libklwm2m.so
 
+# Made afresh: ar would keep a member whose source is gone.
 $(BUILD)/libklwm2m.a: $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/tools/lib/klwm2m/ddf/%.o: tools/lib/klwm2m/ddf/%.c tools/lib/klwm2m/internal.h $(wildcard tools/lib/klwm2m/include/*.h) uapi/linux/klwm2m.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) $(XML_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+# RUNPATH $ORIGIN: it finds libklwm2m.so.0 beside it, in build/ as installed.
+$(LIBKLWM2M_DDF): $(DDF_OBJS) tools/lib/klwm2m/ddf/libklwm2m-ddf.map $(LIBKLWM2M)
+	$(CC) -shared -Wl,-soname,libklwm2m-ddf.so.0 \
+		-Wl,--version-script=tools/lib/klwm2m/ddf/libklwm2m-ddf.map -o $@ $(DDF_OBJS) \
+		-L$(BUILD) -lklwm2m -Wl,-rpath,'$$ORIGIN' $(XML_LIBS)
+	ln -sf libklwm2m-ddf.so.0 $(BUILD)/libklwm2m-ddf.so
+
+$(BUILD)/libklwm2m-ddf.a: $(DDF_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/tools/klwm2mctl/%.o: tools/klwm2mctl/%.c $(wildcard tools/klwm2mctl/*.h tools/lib/klwm2m/include/*.h) uapi/linux/klwm2m.h
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -c -o $@ $<
 
-$(KLWM2MCTL): $(CTL_OBJS) $(LIBKLWM2M)
-	$(CC) -o $@ $(CTL_OBJS) -L$(BUILD) -lklwm2m -Wl,-rpath,'$$ORIGIN' $(JSON_LIBS)
+# RUNPATH: the libraries beside it in build/, in ../lib when installed.
+$(KLWM2MCTL): $(CTL_OBJS) $(LIBKLWM2M) $(LIBKLWM2M_DDF)
+	$(CC) -o $@ $(CTL_OBJS) -L$(BUILD) -lklwm2m-ddf -lklwm2m -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' \
+		$(JSON_LIBS)
 
 # ---------------------------------------------------------------- tests
 include tests/tests.mk
@@ -116,7 +143,10 @@ install: user
 	install -D -m 0755 $(KLWM2MCTL) $(DESTDIR)$(PREFIX)/bin/klwm2mctl
 	install -D -m 0755 $(LIBKLWM2M) $(DESTDIR)$(PREFIX)/lib/libklwm2m.so.0
 	ln -sf libklwm2m.so.0 $(DESTDIR)$(PREFIX)/lib/libklwm2m.so
+	install -m 0755 $(LIBKLWM2M_DDF) $(DESTDIR)$(PREFIX)/lib/libklwm2m-ddf.so.0
+	ln -sf libklwm2m-ddf.so.0 $(DESTDIR)$(PREFIX)/lib/libklwm2m-ddf.so
 	install -D -m 0644 tools/lib/klwm2m/include/libklwm2m.h $(DESTDIR)$(PREFIX)/include/libklwm2m.h
+	install -m 0644 tools/lib/klwm2m/include/libklwm2m-ddf.h $(DESTDIR)$(PREFIX)/include/libklwm2m-ddf.h
 	install -D -m 0644 uapi/linux/klwm2m.h $(DESTDIR)$(PREFIX)/include/linux/klwm2m.h
 	install -d $(DESTDIR)$(PREFIX)/share/klwm2m/objects
 	install -m 0644 objects/*.xml $(DESTDIR)$(PREFIX)/share/klwm2m/objects/

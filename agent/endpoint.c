@@ -10,6 +10,8 @@
  * operator can compute it with
  *	systemd-id128 machine-id --app-specific=5c1f3b0e8a744b8e9d2f6e4a7c1b9f30
  * libsystemd reads /etc/machine-id itself; it needs no running systemd.
+ * The agent loads it with dlopen() (dlib.h), in its start-up helper
+ * process: the running daemon does not map libsystemd and what it brings.
  *
  * Without a usable machine ID (a minimal container, an image whose ID is
  * still "uninitialized"), the host name is used as it is, when it is a valid
@@ -22,6 +24,7 @@
 #include <systemd/sd-id128.h>
 
 #include "config.h"
+#include "dlib.h"
 #include "endpoint.h"
 
 /* klwm2m's application ID */
@@ -29,12 +32,16 @@
 
 int endpoint_from_machine_id(char *buf, size_t size)
 {
+	typeof(sd_id128_get_machine_app_specific) *app_specific;
 	sd_id128_t id;
 	int err;
 
 	if (size < ENDPOINT_UUID_LEN + 1)
 		return -ENOSPC;
-	err = sd_id128_get_machine_app_specific(KLWM2M_APP_ID, &id);
+	app_specific = dlib_sym(DLIB_SYSTEMD, "sd_id128_get_machine_app_specific");
+	if (!app_specific)
+		return -ELIBACC;
+	err = app_specific(KLWM2M_APP_ID, &id);
 	if (err < 0)
 		return err;
 	snprintf(buf, size, "urn:uuid:" SD_ID128_UUID_FORMAT_STR, SD_ID128_FORMAT_VAL(id));
@@ -44,11 +51,15 @@ int endpoint_from_machine_id(char *buf, size_t size)
 int endpoint_default(char *buf, size_t size, const char **source)
 {
 	char host[256];
+	int rc = endpoint_from_machine_id(buf, size);
 
-	if (!endpoint_from_machine_id(buf, size)) {
+	if (!rc) {
 		*source = "/etc/machine-id";
 		return 0;
 	}
+	/* Not the host name instead: the name would change with the libraries. */
+	if (rc == -ELIBACC)
+		return rc;
 	if (gethostname(host, sizeof(host)))
 		return -errno;
 	host[sizeof(host) - 1] = '\0';

@@ -16,8 +16,11 @@
  * ID of this machine (libsystemd's sd_id128_get_machine_app_specific())
  * @buf: receives the name; at least ENDPOINT_UUID_LEN + 1 bytes
  *
- * Return: 0; -ENOSPC; libsystemd's -errno (-ENOENT: no /etc/machine-id,
- * -ENOMEDIUM: it is empty or "uninitialized", ...).
+ * libsystemd.so.0 is loaded with dlopen() (dlib.h).
+ *
+ * Return: 0; -ENOSPC; -ELIBACC (libsystemd cannot be loaded: dlib_error()
+ * says why); libsystemd's -errno (-ENOENT: no /etc/machine-id, -ENOMEDIUM:
+ * it is empty or "uninitialized", ...).
  */
 int endpoint_from_machine_id(char *buf, size_t size);
 
@@ -26,7 +29,8 @@ int endpoint_from_machine_id(char *buf, size_t size);
  * @buf, @size: receive it
  * @source: receives what it came from ("/etc/machine-id" or "the host name")
  *
- * Return: 0 or -errno (neither source is usable).
+ * Return: 0; -ELIBACC (libsystemd cannot be loaded, see above: the host name
+ * is not used then); another -errno (neither source is usable).
  */
 int endpoint_default(char *buf, size_t size, const char **source);
 

@@ -2,10 +2,13 @@
 /*
  * klwm2md: the LwM2M client daemon of klwm2m.
  *
- * Start: flags, the configuration (strict; refused -> exit 2), the object
+ * Start: flags, the configuration (strict; refused -> exit 2); then, in a
+ * short-lived helper process (startup.c, so that the libraries it needs
+ * never stay mapped here), the default endpoint name, the object
  * definitions and the [device] values checked against object 3 (exit 2),
- * then the kernel: objects defined (or found defined the same), server
- * accounts in /0 and /1, /3/0, the servers' default periods. Then the event
+ * and the objects defined in the kernel (or found defined the same). Then
+ * the kernel from here: server accounts in /0 and /1, /3/0, the servers'
+ * default periods. Then the event
  * loop (loop.c) with the LwM2M session (lwm2m/session.c: the CoAP endpoint,
  * registration with every server, the DM interfaces) until SIGTERM or SIGINT
  * (Deregister, then exit 0) or a failure (exit 1).
@@ -27,11 +30,10 @@
 #include "agent.h"
 #include "config.h"
 #include "device.h"
-#include "endpoint.h"
 #include "log.h"
 #include "loop.h"
 #include "lwm2m/session.h"
-#include "objects.h"
+#include "startup.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -145,20 +147,8 @@ static void kernel_readable(struct loop *l, int fd, uint32_t events, void *arg)
 	}
 }
 
-/* Everything the configuration says, checked without the kernel (also --check). */
-static int check_all(const struct config *c, struct objects **objs)
-{
-	char err[1024];
-	int rc = objects_load(c, objs, err, sizeof(err));
-
-	if (!rc)
-		rc = device_check(c, objects_find(*objs, 3), err, sizeof(err));
-	if (rc)
-		log_err("%s", err);
-	return rc;
-}
-
-static int setup_kernel(struct agent *a, const struct objects *objs)
+/* After startup_run() defined the objects: the accounts and /3/0. */
+static int setup_kernel(struct agent *a)
 {
 	char err[1024];
 	int rc = klwm2m_open(&a->k);
@@ -167,9 +157,7 @@ static int setup_kernel(struct agent *a, const struct objects *objs)
 		log_err("cannot open the klwm2m module: %s", klwm2m_last_error());
 		return rc;
 	}
-	rc = objects_define(a->k, objs, err, sizeof(err));
-	if (!rc)
-		rc = accounts_apply(a->k, a->cfg, err, sizeof(err));
+	rc = accounts_apply(a->k, a->cfg, err, sizeof(err));
 	if (!rc)
 		rc = device_apply(a->k, a->cfg, err, sizeof(err));
 	if (rc)
@@ -210,9 +198,8 @@ int main(int argc, char **argv)
 {
 	struct config_overrides ov = { .log_level = -1, .use_syslog = -1 };
 	struct agent a = { .cfg_file = KLWM2MD_CONF, .ov = &ov };
-	struct objects *objs = NULL;
-	char err[1024], ep[CONFIG_ENDPOINT_MAX + 1];
-	const char *source;
+	struct startup st;
+	char err[1024];
 	int check = 0, rc;
 
 	if (parse_flags(argc, argv, &a.cfg_file, &ov, &check))
@@ -230,37 +217,27 @@ int main(int argc, char **argv)
 		return rc == -ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
 	}
 	log_init(a.cfg->use_syslog, a.cfg->log_level);
-	a.endpoint = a.cfg->endpoint;
-	if (!a.endpoint) {
-		rc = endpoint_default(ep, sizeof(ep), &source);
-		if (rc) {
-			log_err("%s: no [agent] endpoint, and neither /etc/machine-id nor the host name gives one",
-				a.cfg_file);
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		a.endpoint = ep;
-		log_info("endpoint %s, derived from %s", ep, source);
-	}
-	if (check_all(a.cfg, &objs)) {
-		rc = EXIT_USAGE;
+	if (startup_run(a.cfg, !check, &st)) {
+		rc = EXIT_RUNTIME;
 		goto out;
 	}
+	if (st.status != STARTUP_OK) {
+		rc = st.status == STARTUP_CONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+		goto out;
+	}
+	a.endpoint = a.cfg->endpoint ? a.cfg->endpoint : st.endpoint;
 	if (check) {
 		printf("%s: the configuration is valid: endpoint %s, %u server%s, %u objects\n",
 		       a.cfg_file, a.endpoint, a.cfg->nservers, a.cfg->nservers == 1 ? "" : "s",
-		       objs->n);
+		       st.nobjects);
 		rc = 0;
 		goto out;
 	}
-	rc = setup_kernel(&a, objs);
-	objects_free(objs);
-	objs = NULL;
+	rc = setup_kernel(&a);
 	if (!rc)
 		rc = run(&a);
 	rc = rc ? EXIT_RUNTIME : 0;
 out:
-	objects_free(objs);
 	klwm2m_close(a.k);
 	config_free(a.cfg);
 	loop_free(a.loop);

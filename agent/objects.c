@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Object definitions: DDF files to libklwm2m definitions (klwm2m_ddf_load(),
- * as klwm2mctl define does), then into the kernel.
+ * as klwm2mctl define does), then into the kernel. Both happen in the
+ * start-up helper process (startup.c), which loads libklwm2m-ddf with
+ * dlopen() (dlib.h): the daemon itself never maps libxml2.
  *
  * Restart: the kernel's store outlives the agent. klwm2m_define() answers
  * -EEXIST for an object defined already; the agent then reads the kernel's
@@ -20,6 +22,8 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "dlib.h"
+#include "libklwm2m-ddf.h"
 #include "log.h"
 #include "objects.h"
 
@@ -82,16 +86,40 @@ static void where_err(const struct config *c, char *err, size_t errlen, const ch
 		snprintf(err, errlen, "%s", why);
 }
 
+/*
+ * klwm2m_ddf_load() from libklwm2m-ddf.so.0; its errors are in the
+ * klwm2m_last_error() of the libklwm2m it loaded, which may not be the one
+ * linked here. -ELIBACC: the library is missing (@err says why).
+ */
+static int ddf_load(const char *path, struct klwm2m_objdef **def, const char **why, char *err,
+		    size_t errlen)
+{
+	typeof(klwm2m_ddf_load) *load = dlib_sym(DLIB_DDF, "klwm2m_ddf_load");
+	typeof(klwm2m_last_error) *last_error = load ? dlib_sym(DLIB_DDF, "klwm2m_last_error") : NULL;
+	int rc;
+
+	if (!last_error) {
+		snprintf(err, errlen, "%s", dlib_error());
+		return -ELIBACC;
+	}
+	rc = load(path, def);
+	*why = last_error();
+	return rc;
+}
+
 static int add_file(struct objects *o, const struct config *c, const char *path, char *err,
 		    size_t errlen)
 {
 	struct klwm2m_objdef *def;
 	const struct klwm2m_objdef *prev;
+	const char *fail;
 	void *p;
-	int rc = klwm2m_ddf_load(path, &def);
+	int rc = ddf_load(path, &def, &fail, err, errlen);
 
+	if (rc == -ELIBACC)
+		return rc;
 	if (rc) {
-		where_err(c, err, errlen, klwm2m_last_error());
+		where_err(c, err, errlen, fail);
 		return rc == -ENOMEM ? rc : -EINVAL;
 	}
 	prev = objects_find(o, def->id);

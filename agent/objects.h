@@ -26,8 +26,10 @@ struct objects {
  * objects_load() - read the DDF files the configuration names
  *
  * A directory contributes its *.xml files in name order. Objects 0, 1 and 3
- * must be among them, and no ID twice. Return: 0; -EINVAL (@err names the
- * file, or the configuration key, and the reason); -ENOMEM.
+ * must be among them, and no ID twice. The files are read with
+ * libklwm2m-ddf.so.0, loaded with dlopen() (dlib.h). Return: 0; -EINVAL
+ * (@err names the file, or the configuration key, and the reason); -ENOMEM;
+ * -ELIBACC (the library cannot be loaded: @err says why).
  */
 int objects_load(const struct config *c, struct objects **out, char *err, size_t errlen);
 void objects_free(struct objects *o);

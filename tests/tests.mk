@@ -48,11 +48,12 @@ $(BUILD)/selftest-helpers/%: tests/selftests/%.c tests/selftests/genl.c tests/se
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WARNFLAGS) -D_GNU_SOURCE -I$(TOP)/uapi -o $@ $< tests/selftests/genl.c
 
-# libklwm2m's own selftest links the library, as applications do.
-$(BUILD)/selftests/libklwm2m: tests/selftests/libklwm2m.c $(LIBKLWM2M) tools/lib/klwm2m/include/libklwm2m.h uapi/linux/klwm2m.h
+# libklwm2m's own selftest links the libraries, as applications do.
+$(BUILD)/selftests/libklwm2m: tests/selftests/libklwm2m.c $(LIBKLWM2M) $(LIBKLWM2M_DDF) \
+		$(wildcard tools/lib/klwm2m/include/*.h) uapi/linux/klwm2m.h
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -I$(TOP)/tools/lib/klwm2m/include -o $@ $< \
-		-L$(BUILD) -lklwm2m -Wl,-rpath,$(BUILD)
+		-L$(BUILD) -lklwm2m-ddf -lklwm2m -Wl,-rpath,$(BUILD)
 
 $(BUILD)/selftests/%: tests/selftests/%.c tests/selftests/genl.c tests/selftests/genl.h tests/selftests/temperature.h uapi/linux/klwm2m.h
 	@mkdir -p $(dir $@)
@@ -68,10 +69,11 @@ $(BUILD)/host/test_ack: tests/host/test_ack.c tools/lib/klwm2m/ack.c tools/lib/k
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN) -o $@ tests/host/test_ack.c \
 		tools/lib/klwm2m/ack.c $(shell pkg-config --libs cmocka)
 
-$(BUILD)/host/test_ddf: tests/host/test_ddf.c $(LIB_SRCS) tools/lib/klwm2m/internal.h tools/lib/klwm2m/include/libklwm2m.h
+$(BUILD)/host/test_ddf: tests/host/test_ddf.c $(LIB_SRCS) $(DDF_SRCS) tools/lib/klwm2m/internal.h \
+		$(wildcard tools/lib/klwm2m/include/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN) -o $@ tests/host/test_ddf.c \
-		$(LIB_SRCS) $(NL_LIBS) $(shell pkg-config --libs cmocka)
+	$(CC) $(USER_CFLAGS) $(XML_CFLAGS) -Wno-missing-prototypes $(SAN) -o $@ tests/host/test_ddf.c \
+		$(LIB_SRCS) $(DDF_SRCS) $(NL_LIBS) $(XML_LIBS) $(shell pkg-config --libs cmocka)
 
 $(BUILD)/host/test_text: tests/host/test_text.c tools/lib/klwm2m/text.c tools/lib/klwm2m/internal.h tools/lib/klwm2m/include/libklwm2m.h
 	@mkdir -p $(dir $@)
@@ -79,10 +81,11 @@ $(BUILD)/host/test_text: tests/host/test_text.c tools/lib/klwm2m/text.c tools/li
 		tools/lib/klwm2m/text.c -lm $(shell pkg-config --libs cmocka)
 
 # The object definitions klwm2m ships (objects/*.xml), through the same loader.
-$(BUILD)/host/test_objects: tests/host/test_objects.c $(LIB_SRCS) tools/lib/klwm2m/internal.h tools/lib/klwm2m/include/libklwm2m.h
+$(BUILD)/host/test_objects: tests/host/test_objects.c $(LIB_SRCS) $(DDF_SRCS) tools/lib/klwm2m/internal.h \
+		$(wildcard tools/lib/klwm2m/include/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN) -o $@ tests/host/test_objects.c \
-		$(LIB_SRCS) $(NL_LIBS) $(shell pkg-config --libs cmocka)
+	$(CC) $(USER_CFLAGS) $(XML_CFLAGS) -Wno-missing-prototypes $(SAN) -o $@ tests/host/test_objects.c \
+		$(LIB_SRCS) $(DDF_SRCS) $(NL_LIBS) $(XML_LIBS) $(shell pkg-config --libs cmocka)
 
 # The registry of public LwM2M objects lives beside the repository (shared/).
 KLWM2M_REGISTRY ?= $(abspath $(TOP)/../shared/lwm2m-registry)

@@ -19,7 +19,7 @@
 
 #include "config.h"
 #include "device.h"
-#include "libklwm2m.h"
+#include "libklwm2m-ddf.h"
 
 static int parse(const char *text, struct config **c, char *err, size_t errlen)
 {

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 #include <linux/klwm2m.h>
 
-#include "libklwm2m.h"
+#include "libklwm2m-ddf.h"
 
 static const char *registry(void)
 {

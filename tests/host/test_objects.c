@@ -18,7 +18,7 @@
 #include <cmocka.h>
 #include <linux/klwm2m.h>
 
-#include "libklwm2m.h"
+#include "libklwm2m-ddf.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -21,7 +21,7 @@
 #include <linux/klwm2m.h>
 
 #include "kselftest_harness.h"
-#include "libklwm2m.h"
+#include "libklwm2m-ddf.h"
 
 #define OID 32001
 #define RES(r) KLWM2M_PATH_RES(OID, 0, (r))

@@ -18,6 +18,7 @@
 #include <linux/klwm2m.h>
 
 #include "ctl.h"
+#include "libklwm2m-ddf.h"
 
 int json_output;
 

@@ -64,7 +64,11 @@ struct klwm2m_ack {
 	int offset;		/* offset of the bad attribute in the request, or -1 */
 };
 
-void klwm2m_set_last_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Exported for libklwm2m-ddf only (version LIBKLWM2M_PRIVATE, no public
+ * header): klwm2m_last_error() must say why a DDF file was refused.
+ */
+KLWM2M_API void klwm2m_set_last_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int klwm2m_parse_ack(const struct nlmsghdr *nlh, size_t len, struct klwm2m_ack *ack);
 int klwm2m_parse_done(const struct nlmsghdr *nlh, size_t len, struct klwm2m_ack *ack);
 int klwm2m_nle_to_errno(int nle);

@@ -34,7 +34,7 @@ KLWM2M_API const char *klwm2m_last_error(void)
 	return last_error;
 }
 
-void klwm2m_set_last_error(const char *fmt, ...)
+KLWM2M_API void klwm2m_set_last_error(const char *fmt, ...)
 {
 	va_list ap;
 

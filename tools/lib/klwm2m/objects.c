@@ -174,3 +174,11 @@ KLWM2M_API int klwm2m_objects(struct klwm2m *k,
 	}
 	return err;
 }
+
+KLWM2M_API void klwm2m_objdef_free(struct klwm2m_objdef *def)
+{
+	if (!def)
+		return;
+	free(def->res);
+	free(def);
+}

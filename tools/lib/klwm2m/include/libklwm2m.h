@@ -14,7 +14,7 @@
  * independent. A batch belongs to its handle: serialise both together.
  * What the kernel sends a handle on its own (klwm2m_process()) is queued on
  * that handle and belongs to it the same way. Calls that take no handle
- * (paths, values, DDF files) are thread-safe.
+ * (paths, values) are thread-safe.
  *
  * Paths are struct klwm2m_path, values struct klwm2m_value; both have text
  * forms (klwm2m_path_parse(), klwm2m_value_parse() and their _format()).
@@ -80,7 +80,11 @@ struct klwm2m_info {
  */
 int klwm2m_info(struct klwm2m *k, struct klwm2m_info *info);
 
-/* Object definitions, as DDF files describe them and the kernel stores them. */
+/*
+ * Object definitions, as DDF files describe them and the kernel stores them.
+ * Reading DDF files is libklwm2m-ddf's (libklwm2m-ddf.h), a library of its
+ * own: it needs libxml2, which this one does not.
+ */
 #define KLWM2M_DDF_NAME_MAX 128
 
 struct klwm2m_resdef {
@@ -104,24 +108,10 @@ struct klwm2m_objdef {
 	struct klwm2m_resdef *res;
 };
 
-/**
- * klwm2m_ddf_load() - read an OMA DDF XML file (the LwM2M registry's format)
- * @path: the file
- * @out: receives the definition, to free with klwm2m_objdef_free()
- *
- * Secrets: DDF has no way to say that a resource holds a key. klwm2m adds one
- * attribute in its own namespace, which other DDF readers ignore:
- *
- *   <LWM2M xmlns:klwm2m="urn:klwm2m:ddf:1">
- *     ... <Item ID="5" klwm2m:secret="true"> ...
- *
- * sets KLWM2M_RES_F_SECRET on that resource (string or opaque only; the value
- * is "true" or "false"). A "secret" attribute without the namespace is refused.
- *
- * Return: 0, -EINVAL (with klwm2m_last_error() naming the file, the line and
- * the reason) or -ENOMEM.
+/*
+ * klwm2m_objdef_free() - free a definition klwm2m_object_get() or
+ * libklwm2m-ddf's klwm2m_ddf_load() (libklwm2m-ddf.h) returned; NULL is a no-op
  */
-int klwm2m_ddf_load(const char *path, struct klwm2m_objdef **out);
 void klwm2m_objdef_free(struct klwm2m_objdef *def);
 
 /** struct klwm2m_owner - who owns an object and what others may do */

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Reading OMA LwM2M object definitions (DDF XML, the format of the public
- * LwM2M registry) with libxml2.
+ * LwM2M registry) with libxml2: libklwm2m-ddf, a library of its own so that
+ * programs that only use the store (the agent, apps) do not map libxml2 and
+ * what it brings (ICU, libstdc++, liblzma, zlib). It links libklwm2m, whose
+ * klwm2m_last_error() carries its errors and whose klwm2m_objdef_free()
+ * frees what it returns.
  *
  * Mapping: Operations R/W/RW/E/"" -> KLWM2M_OP_*; an executable resource has
  * no value, so its type becomes NONE whatever the file declares. Type names
@@ -32,7 +36,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "internal.h"
+#include "../internal.h"
+#include "libklwm2m-ddf.h"
 
 #define KLWM2M_DDF_NS "urn:klwm2m:ddf:1"
 
@@ -350,12 +355,4 @@ KLWM2M_API int klwm2m_ddf_load(const char *path, struct klwm2m_objdef **out)
 	}
 	*out = def;
 	return 0;
-}
-
-KLWM2M_API void klwm2m_objdef_free(struct klwm2m_objdef *def)
-{
-	if (!def)
-		return;
-	free(def->res);
-	free(def);
 }
