@@ -198,6 +198,14 @@ int kcoap_ep_create(const struct kcoap_ep_config *cfg, struct kcoap_ep **out)
 	if (!ep)
 		return -ENOMEM;
 	ep->fd = -1;
+	/* first: kcoap_ep_destroy() walks them */
+	kcoap_list_init(&ep->txs);
+	kcoap_dedup_init(ep);
+	kcoap_list_init(&ep->pendings);
+	kcoap_list_init(&ep->observers);
+	kcoap_list_init(&ep->calls);
+	kcoap_list_init(&ep->b1s);
+	kcoap_list_init(&ep->b2s);
 	rc = params_resolve(cfg->params, &ep->p);
 	if (rc)
 		goto fail;
@@ -208,13 +216,6 @@ int kcoap_ep_create(const struct kcoap_ep_config *cfg, struct kcoap_ep **out)
 		ep->cfg.now = default_now;
 	if (!ep->cfg.random)
 		ep->cfg.random = default_random;
-	kcoap_list_init(&ep->txs);
-	kcoap_list_init(&ep->dedups);
-	kcoap_list_init(&ep->pendings);
-	kcoap_list_init(&ep->observers);
-	kcoap_list_init(&ep->calls);
-	kcoap_list_init(&ep->b1s);
-	kcoap_list_init(&ep->b2s);
 	ep->next_mid = (uint16_t)kcoap_ep_rand(ep);
 	ep->obs_seq = kcoap_ep_rand(ep) & 0xffff;
 	ep->etag_seq = kcoap_ep_rand(ep);
@@ -340,8 +341,7 @@ static void on_con_non(struct kcoap_ep *ep, const struct kcoap_addr *peer, const
 		return;
 	}
 	if (kcoap_code_is_request(m->code)) {
-		d = kcoap_dedup_add(ep, peer, m->mid, m->type == KCOAP_CON ?
-				    ep->p.exchange_lifetime_ms : ep->p.non_lifetime_ms);
+		d = kcoap_dedup_add(ep, peer, m->mid, m->type == KCOAP_CON);
 		kcoap_server_request(ep, peer, m, d);
 		return;
 	}
@@ -350,13 +350,13 @@ static void on_con_non(struct kcoap_ep *ep, const struct kcoap_addr *peer, const
 
 	if (taken > 0) {
 		if (m->type == KCOAP_CON) {
-			d = kcoap_dedup_add(ep, peer, m->mid, ep->p.exchange_lifetime_ms);
+			d = kcoap_dedup_add(ep, peer, m->mid, true);
 			kcoap_ep_send_empty(ep, peer, KCOAP_ACK, m->mid, d);
 		} else {
-			kcoap_dedup_add(ep, peer, m->mid, ep->p.non_lifetime_ms);
+			kcoap_dedup_add(ep, peer, m->mid, false);
 		}
 	} else if (m->type == KCOAP_CON) {
-		d = kcoap_dedup_add(ep, peer, m->mid, ep->p.exchange_lifetime_ms);
+		d = kcoap_dedup_add(ep, peer, m->mid, true);
 		kcoap_ep_send_empty(ep, peer, KCOAP_RST, m->mid, d);
 	}
 }

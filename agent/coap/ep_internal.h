@@ -10,7 +10,9 @@
  *	observe.c	observers and notifications
  *	client.c	requests out, responses in
  * State lives in small lists scanned linearly: an agent talks to a few
- * servers, and every list is capped (see struct kcoap_ep_params).
+ * servers, and every list is capped (see struct kcoap_ep_params). The
+ * exception is the deduplication cache, which every CON and NON goes
+ * through: it is indexed by Message ID (see struct kcoap_dedup).
  */
 #ifndef KLWM2M_AGENT_COAP_EP_INTERNAL_H
 #define KLWM2M_AGENT_COAP_EP_INTERNAL_H
@@ -88,13 +90,27 @@ struct kcoap_tx {
 	uint8_t buf[];
 };
 
+/*
+ * Deduplication (exchange.c): the entries are indexed by Message ID in
+ * KCOAP_DEDUP_BUCKETS chains, so that a lookup touches a handful, and kept
+ * in two lists in arrival order, one per lifetime (a CON's
+ * EXCHANGE_LIFETIME, a NON's NON_LIFETIME): each is then in expiry order
+ * too, and expiry looks at their heads only.
+ */
+#define KCOAP_DEDUP_BUCKETS	256
+enum { KCOAP_DEDUP_CON, KCOAP_DEDUP_NON, KCOAP_DEDUP_CLASSES };
+
 /* A received CON or NON, remembered for deduplication. */
 struct kcoap_dedup {
-	struct kcoap_list node;	/* oldest first */
+	struct kcoap_list node;	/* its class's list: oldest first */
+	struct kcoap_list hnode;	/* its Message ID's chain */
 	struct kcoap_addr peer;
 	uint16_t mid;
+	uint8_t cls;		/* KCOAP_DEDUP_CON or _NON */
+	uint64_t seq;		/* arrival order, across the classes */
 	uint64_t expires;
 	size_t len;		/* the reply to send again; 0: none (ignore) */
+	size_t cap;		/* of @reply, kept when the entry is reused */
 	uint8_t *reply;
 };
 
@@ -199,8 +215,10 @@ struct kcoap_ep {
 	uint32_t etag_seq;
 
 	struct kcoap_list txs;
-	struct kcoap_list dedups;
+	struct kcoap_list dedups[KCOAP_DEDUP_CLASSES];
+	struct kcoap_list dedup_hash[KCOAP_DEDUP_BUCKETS];
 	unsigned int n_dedup;
+	uint64_t dedup_seq;
 	struct kcoap_list pendings;
 	struct kcoap_list observers;
 	struct kcoap_list calls;
@@ -246,9 +264,11 @@ void kcoap_tx_next(struct kcoap_ep *ep, uint64_t *next);
 
 struct kcoap_dedup *kcoap_dedup_find(struct kcoap_ep *ep, const struct kcoap_addr *peer,
 				     uint16_t mid);
-/* Remember (peer, mid) for @lifetime_ms; NULL on -ENOMEM. */
+void kcoap_dedup_init(struct kcoap_ep *ep);
+/* Remember (peer, mid) of a CON (EXCHANGE_LIFETIME) or a NON (NON_LIFETIME);
+ * NULL on -ENOMEM. */
 struct kcoap_dedup *kcoap_dedup_add(struct kcoap_ep *ep, const struct kcoap_addr *peer,
-				    uint16_t mid, uint32_t lifetime_ms);
+				    uint16_t mid, bool con);
 /* Keep @buf as the reply to send again. */
 void kcoap_dedup_set_reply(struct kcoap_dedup *d, const uint8_t *buf, size_t len);
 void kcoap_dedup_expire(struct kcoap_ep *ep, uint64_t now, uint64_t *next);

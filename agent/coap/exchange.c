@@ -162,22 +162,68 @@ void kcoap_tx_next(struct kcoap_ep *ep, uint64_t *next)
 
 /* ------------------------------------------------------------ deduplication */
 
-static void dedup_free(struct kcoap_ep *ep, struct kcoap_dedup *d)
+/*
+ * The Message IDs of a peer are sequential (section 4.4): their low bits
+ * spread them over the buckets. Several peers, or a peer choosing its IDs to
+ * collide, make longer chains, never longer than dedup_max entries: no worse
+ * than one list.
+ */
+static struct kcoap_list *bucket(struct kcoap_ep *ep, uint16_t mid)
+{
+	return &ep->dedup_hash[(mid ^ (mid >> 8)) % KCOAP_DEDUP_BUCKETS];
+}
+
+void kcoap_dedup_init(struct kcoap_ep *ep)
+{
+	for (int c = 0; c < KCOAP_DEDUP_CLASSES; c++)
+		kcoap_list_init(&ep->dedups[c]);
+	for (int i = 0; i < KCOAP_DEDUP_BUCKETS; i++)
+		kcoap_list_init(&ep->dedup_hash[i]);
+}
+
+static void dedup_unlink(struct kcoap_ep *ep, struct kcoap_dedup *d)
 {
 	kcoap_list_del(&d->node);
+	kcoap_list_del(&d->hnode);
 	ep->n_dedup--;
+}
+
+static void dedup_free(struct kcoap_ep *ep, struct kcoap_dedup *d)
+{
+	dedup_unlink(ep, d);
 	free(d->reply);
 	free(d);
+}
+
+static struct kcoap_dedup *class_head(struct kcoap_ep *ep, int c)
+{
+	if (kcoap_list_empty(&ep->dedups[c]))
+		return NULL;
+	return kcoap_container_of(ep->dedups[c].next, struct kcoap_dedup, node);
+}
+
+/* The entry that arrived first, of either class; NULL when there is none. */
+static struct kcoap_dedup *dedup_oldest(struct kcoap_ep *ep)
+{
+	struct kcoap_dedup *con = class_head(ep, KCOAP_DEDUP_CON);
+	struct kcoap_dedup *non = class_head(ep, KCOAP_DEDUP_NON);
+
+	if (!con || (non && non->seq < con->seq))
+		return non;
+	return con;
 }
 
 struct kcoap_dedup *kcoap_dedup_find(struct kcoap_ep *ep, const struct kcoap_addr *peer,
 				     uint16_t mid)
 {
-	uint64_t now = kcoap_ep_now(ep);
-	struct kcoap_list *pos, *n;
+	struct kcoap_list *head = bucket(ep, mid), *pos, *n;
+	uint64_t now;
 
-	kcoap_list_each(pos, n, &ep->dedups) {
-		struct kcoap_dedup *d = kcoap_container_of(pos, struct kcoap_dedup, node);
+	if (kcoap_list_empty(head))
+		return NULL;
+	now = kcoap_ep_now(ep);
+	kcoap_list_each(pos, n, head) {
+		struct kcoap_dedup *d = kcoap_container_of(pos, struct kcoap_dedup, hnode);
 
 		if (d->mid == mid && d->expires > now && kcoap_addr_equal(&d->peer, peer))
 			return d;
@@ -185,55 +231,93 @@ struct kcoap_dedup *kcoap_dedup_find(struct kcoap_ep *ep, const struct kcoap_add
 	return NULL;
 }
 
+/*
+ * When the cache is full, the oldest entry is forgotten and its memory (its
+ * reply buffer too) serves the new one: a busy endpoint allocates nothing
+ * per message once the cache has filled.
+ */
 struct kcoap_dedup *kcoap_dedup_add(struct kcoap_ep *ep, const struct kcoap_addr *peer,
-				    uint16_t mid, uint32_t lifetime_ms)
+				    uint16_t mid, bool con)
 {
-	struct kcoap_dedup *d;
+	struct kcoap_dedup *d = NULL;
+	uint8_t *reply = NULL;
+	size_t cap = 0;
 
 	while (ep->n_dedup && ep->n_dedup >= ep->p.dedup_max) {
-		dedup_free(ep, kcoap_container_of(ep->dedups.next, struct kcoap_dedup, node));
+		struct kcoap_dedup *old = dedup_oldest(ep);
+
 		ep->stats.dedup_evict++;
+		if (d) {
+			/* dedup_max was lowered: keep one, free the rest */
+			dedup_free(ep, old);
+			continue;
+		}
+		dedup_unlink(ep, old);
+		d = old;
 	}
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return NULL;
+	if (d) {
+		reply = d->reply;
+		cap = d->cap;
+	} else {
+		d = malloc(sizeof(*d));
+		if (!d)
+			return NULL;
+	}
+	memset(d, 0, sizeof(*d));
+	d->reply = reply;
+	d->cap = cap;
 	d->peer = *peer;
 	d->mid = mid;
-	d->expires = kcoap_ep_now(ep) + lifetime_ms;
-	kcoap_list_add_tail(&d->node, &ep->dedups);
+	d->cls = con ? KCOAP_DEDUP_CON : KCOAP_DEDUP_NON;
+	d->seq = ep->dedup_seq++;
+	d->expires = kcoap_ep_now(ep) + (con ? ep->p.exchange_lifetime_ms : ep->p.non_lifetime_ms);
+	kcoap_list_add_tail(&d->node, &ep->dedups[d->cls]);
+	kcoap_list_add_tail(&d->hnode, bucket(ep, mid));
 	ep->n_dedup++;
 	return d;
 }
 
 void kcoap_dedup_set_reply(struct kcoap_dedup *d, const uint8_t *buf, size_t len)
 {
-	uint8_t *copy = malloc(len);
+	if (len > d->cap) {
+		/* without memory the duplicate is ignored rather than
+		 * answered: the peer retransmits no more than it would after
+		 * a lost reply */
+		uint8_t *bigger = malloc(len);
 
-	/* without memory the duplicate is ignored rather than answered: the
-	 * peer retransmits no more than it would after a lost reply */
-	free(d->reply);
-	d->reply = copy;
-	d->len = copy ? len : 0;
-	if (copy)
-		memcpy(copy, buf, len);
+		d->len = 0;
+		if (!bigger)
+			return;
+		free(d->reply);
+		d->reply = bigger;
+		d->cap = len;
+	}
+	memcpy(d->reply, buf, len);
+	d->len = len;
 }
 
+/*
+ * Each class's list is in arrival order and all its entries live as long:
+ * it is in expiry order, and only its head can be due. (Lifetimes changed
+ * by kcoap_ep_set_params() can leave an entry behind one that expires later:
+ * it is freed late, never found, kcoap_dedup_find() checking the time.)
+ */
 void kcoap_dedup_expire(struct kcoap_ep *ep, uint64_t now, uint64_t *next)
 {
-	struct kcoap_list *pos, *n;
+	for (int c = 0; c < KCOAP_DEDUP_CLASSES; c++) {
+		struct kcoap_dedup *d;
 
-	kcoap_list_each(pos, n, &ep->dedups) {
-		struct kcoap_dedup *d = kcoap_container_of(pos, struct kcoap_dedup, node);
-
-		if (d->expires <= now)
+		while ((d = class_head(ep, c)) && d->expires <= now)
 			dedup_free(ep, d);
-		else if (d->expires < *next)
+		if (d && d->expires < *next)
 			*next = d->expires;
 	}
 }
 
 void kcoap_dedup_free_all(struct kcoap_ep *ep)
 {
-	while (!kcoap_list_empty(&ep->dedups))
-		dedup_free(ep, kcoap_container_of(ep->dedups.next, struct kcoap_dedup, node));
+	struct kcoap_dedup *d;
+
+	while ((d = dedup_oldest(ep)))
+		dedup_free(ep, d);
 }

@@ -90,3 +90,10 @@ void fmt_buf_free(struct fmt_buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
+
+void fmt_buf_reset(struct fmt_buf *b, size_t keep)
+{
+	if (b->cap > keep)
+		fmt_buf_free(b);
+	b->len = 0;
+}

@@ -80,6 +80,8 @@ struct fmt_buf {
 
 /* @max 0: FMT_BUF_DEFAULT_MAX */
 void fmt_buf_init(struct fmt_buf *b, size_t max);
+/* Empty @b for reuse (its ceiling unchanged), its memory kept up to @keep bytes. */
+void fmt_buf_reset(struct fmt_buf *b, size_t keep);
 int fmt_buf_put(struct fmt_buf *b, const void *p, size_t n);
 int fmt_buf_putc(struct fmt_buf *b, unsigned char c);
 int fmt_buf_printf(struct fmt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -24,10 +24,13 @@ static const char *const kind_name[] = { "object instance", "resource instance",
 
 /* ---------------------------------------------------------------- encoding */
 
-static int put_header(struct fmt_buf *b, unsigned kind, uint16_t id, size_t len)
+/* The longest header: type, a 16-bit ID, a 24-bit length. */
+#define TLV_HEADER_MAX	6
+
+/* The header of an item into @h: its length, or -E2BIG. */
+static int header(unsigned char h[TLV_HEADER_MAX], unsigned kind, uint16_t id, size_t len)
 {
-	unsigned char h[6];
-	size_t n = 1;
+	int n = 1;
 	unsigned lt;
 
 	if (len >= 1u << 24)
@@ -39,7 +42,15 @@ static int put_header(struct fmt_buf *b, unsigned kind, uint16_t id, size_t len)
 	h[n++] = (unsigned char)id;
 	for (unsigned k = lt; k > 0; k--)
 		h[n++] = (unsigned char)(len >> (8 * (k - 1)));
-	return fmt_buf_put(b, h, n);
+	return n;
+}
+
+static int put_header(struct fmt_buf *b, unsigned kind, uint16_t id, size_t len)
+{
+	unsigned char h[TLV_HEADER_MAX];
+	int n = header(h, kind, id, len);
+
+	return n < 0 ? n : fmt_buf_put(b, h, (size_t)n);
 }
 
 static void be(unsigned char *out, uint64_t v, size_t n)
@@ -98,15 +109,45 @@ static int put_item(struct fmt_buf *b, unsigned kind, uint16_t id, const struct 
 	return err ? err : fmt_buf_put(b, p, n);
 }
 
-/* Writes @inner (consumed) as the value of an item of @kind. */
-static int put_nested(struct fmt_buf *out, unsigned kind, uint16_t id, struct fmt_buf *inner)
+/*
+ * An item holding items (an object instance, a multiple resource) is
+ * written in place: its contents after room for the longest header, then
+ * the header, whose length is known only then, in front of them (the
+ * contents moved back over the room left). While it is open the ceiling
+ * is raised by that room, and checked exactly when it closes.
+ */
+static int nest_open(struct fmt_buf *out, size_t *start)
 {
-	int err = put_header(out, kind, id, inner->len);
+	static const unsigned char room[TLV_HEADER_MAX];
+	int err;
 
-	if (!err)
-		err = fmt_buf_put(out, inner->data, inner->len);
-	fmt_buf_free(inner);
+	*start = out->len;
+	out->max += TLV_HEADER_MAX;
+	err = fmt_buf_put(out, room, sizeof(room));
+	if (err)
+		out->max -= TLV_HEADER_MAX;
 	return err;
+}
+
+/* Close what nest_open() opened at @start: @err (0 or -errno) passed on. */
+static int nest_close(struct fmt_buf *out, size_t start, unsigned kind, uint16_t id, int err)
+{
+	unsigned char h[TLV_HEADER_MAX];
+	size_t len = out->len - start - TLV_HEADER_MAX;
+	int n;
+
+	out->max -= TLV_HEADER_MAX;
+	n = err ? err : header(h, kind, id, len);
+	if (n >= 0 && start + (size_t)n + len > out->max)
+		n = -E2BIG;
+	if (n < 0) {
+		out->len = start;
+		return n;
+	}
+	memmove(out->data + start + n, out->data + start + TLV_HEADER_MAX, len);
+	memcpy(out->data + start, h, (size_t)n);
+	out->len = start + (size_t)n + len;
+	return 0;
 }
 
 /*
@@ -119,7 +160,7 @@ static int put_resources(struct fmt_buf *out, const struct klwm2m_record *recs, 
 	while (*i < n) {
 		const struct klwm2m_record *r = &recs[*i];
 		struct klwm2m_path res = r->path;
-		struct fmt_buf inner;
+		size_t start;
 		int err;
 
 		if (res.depth < 3 || (depth && (res.oid != lead->oid || res.iid != lead->iid)))
@@ -132,19 +173,18 @@ static int put_resources(struct fmt_buf *out, const struct klwm2m_record *recs, 
 			continue;
 		}
 		/* a multiple resource: its marker, its instances */
-		fmt_buf_init(&inner, out->max);
+		err = nest_open(out, &start);
+		if (err)
+			return err;
 		if (r->kind == FMT_RECORD_MULTIPLE)
 			(*i)++;
 		res.depth = 3;
-		while (*i < n && recs[*i].path.depth == 4 && fmt_path_under(&res, &recs[*i].path)) {
-			err = put_item(&inner, TLV_RES_INSTANCE, recs[*i].path.riid, &recs[*i].value);
-			if (err) {
-				fmt_buf_free(&inner);
-				return err;
-			}
+		while (!err && *i < n && recs[*i].path.depth == 4 &&
+		       fmt_path_under(&res, &recs[*i].path)) {
+			err = put_item(out, TLV_RES_INSTANCE, recs[*i].path.riid, &recs[*i].value);
 			(*i)++;
 		}
-		err = put_nested(out, TLV_MULTIPLE, res.rid, &inner);
+		err = nest_close(out, start, TLV_MULTIPLE, res.rid, err);
 		if (err)
 			return err;
 	}
@@ -163,16 +203,15 @@ int fmt_tlv_encode(const struct klwm2m_path *base, const struct klwm2m_record *r
 	case 1:
 		while (!err && i < n) {
 			struct klwm2m_path inst = recs[i].path;
-			struct fmt_buf inner;
+			size_t start;
 
 			if (recs[i].kind == KLWM2M_RECORD_INSTANCE)
 				i++;
-			fmt_buf_init(&inner, out->max);
-			err = put_resources(&inner, recs, n, &i, &inst, 2);
-			if (!err)
-				err = put_nested(out, TLV_INSTANCE, inst.iid, &inner);
-			else
-				fmt_buf_free(&inner);
+			err = nest_open(out, &start);
+			if (err)
+				break;
+			err = put_resources(out, recs, n, &i, &inst, 2);
+			err = nest_close(out, start, TLV_INSTANCE, inst.iid, err);
 		}
 		break;
 	case 2:

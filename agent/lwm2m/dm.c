@@ -31,6 +31,9 @@
 #include "lwm2m/dm_internal.h"
 #include "lwm2m/path.h"
 
+/* A response's payload buffer is kept for the next one up to this size. */
+#define DM_OUT_KEEP	2048
+
 int lwm2m_dm_new(struct klwm2m *k, struct kcoap_ep *ep, const struct lwm2m_dm_hooks *hooks,
 		 struct lwm2m_dm **out)
 {
@@ -59,6 +62,7 @@ void lwm2m_dm_free(struct lwm2m_dm *dm)
 	dm_exec_free_all(dm);
 	lwm2m_dm_objects_changed(dm, -1);
 	fmt_buf_free(&dm->out);
+	dm_recs_free(&dm->recs);
 	free(dm);
 }
 
@@ -215,8 +219,7 @@ int lwm2m_dm_request(struct lwm2m_dm *dm, uint16_t ssid, int preferred_cf, struc
 	struct fmt_diag why;
 	int rc;
 
-	fmt_buf_free(&dm->out);
-	fmt_buf_init(&dm->out, 0);
+	fmt_buf_reset(&dm->out, DM_OUT_KEEP);
 	dm->diag.msg[0] = '\0';
 	for (o = kcoap_opt_first(req->msg, KCOAP_OPT_URI_PATH); o;
 	     o = kcoap_opt_next(req->msg, o)) {

@@ -21,6 +21,18 @@ struct dm_obs;
 struct dm_exec;
 struct dm_def;
 
+/*
+ * A list of records with their own copies of the bytes. The bytes live in
+ * chunks that never move (a pointer into one stays good while the list
+ * lives), allocated a few at a time rather than one per value.
+ */
+struct dm_chunk;
+struct dm_recs {
+	struct klwm2m_record *r;
+	size_t n, cap;
+	struct dm_chunk *chunks;	/* the newest first */
+};
+
 struct lwm2m_dm {
 	struct klwm2m *k;
 	struct kcoap_ep *ep;
@@ -29,6 +41,7 @@ struct lwm2m_dm {
 	struct dm_exec *execs;		/* executes waiting for their result */
 	unsigned int nexecs;
 	struct fmt_buf out;		/* the current response's payload */
+	struct dm_recs recs;		/* the current Read's records */
 	char location[KLWM2M_PATH_STRLEN];
 	struct fmt_diag diag;		/* the current error response's payload */
 	struct dm_def *defs;		/* the definitions cache (defs.c), a list */
@@ -48,13 +61,9 @@ struct dm_req {
 	enum lwm2m_op op;
 };
 
-/* A list of records with their own copies of the bytes. */
-struct dm_recs {
-	struct klwm2m_record *r;
-	size_t n, cap;
-};
-
 void dm_recs_free(struct dm_recs *rs);
+/* dm_recs_reset() - empty @rs for another use, keeping a little memory. */
+void dm_recs_reset(struct dm_recs *rs);
 /* dm_recs_add() - append a copy of @rec (its bytes copied). 0 or -errno. */
 int dm_recs_add(struct dm_recs *rs, const struct klwm2m_record *rec);
 

@@ -15,19 +15,85 @@
 #include "formats/internal.h"
 #include "lwm2m/dm_internal.h"
 
+/* Bytes of values go in chunks of this size, or of their own size when larger. */
+#define DM_CHUNK	2048
+/* What dm_recs_reset() keeps: records (cap), and one chunk of DM_CHUNK. */
+#define DM_RECS_KEEP	64
+
+struct dm_chunk {
+	struct dm_chunk *next;
+	size_t len, cap;
+	char b[];
+};
+
 void dm_recs_free(struct dm_recs *rs)
 {
-	size_t i;
+	while (rs->chunks) {
+		struct dm_chunk *c = rs->chunks;
 
-	for (i = 0; i < rs->n; i++)
-		klwm2m_value_release(&rs->r[i].value);
+		rs->chunks = c->next;
+		free(c);
+	}
 	free(rs->r);
 	memset(rs, 0, sizeof(*rs));
 }
 
-static int value_copy(struct klwm2m_value *dst, const struct klwm2m_value *src)
+void dm_recs_reset(struct dm_recs *rs)
 {
-	void *p;
+	struct dm_chunk *keep = NULL;
+
+	while (rs->chunks) {
+		struct dm_chunk *c = rs->chunks;
+
+		rs->chunks = c->next;
+		if (!keep && c->cap == DM_CHUNK) {
+			keep = c;
+			continue;
+		}
+		free(c);
+	}
+	if (keep) {
+		keep->next = NULL;
+		keep->len = 0;
+		rs->chunks = keep;
+	}
+	if (rs->cap > DM_RECS_KEEP) {
+		free(rs->r);
+		rs->r = NULL;
+		rs->cap = 0;
+	}
+	rs->n = 0;
+}
+
+/* Room for @n bytes that stay where they are while @rs lives. */
+static char *recs_bytes(struct dm_recs *rs, size_t n)
+{
+	struct dm_chunk *c = rs->chunks;
+	size_t cap;
+
+	if (!c || c->cap - c->len < n) {
+		cap = n > DM_CHUNK ? n : DM_CHUNK;
+		c = malloc(sizeof(*c) + cap);
+		if (!c)
+			return NULL;
+		c->len = 0;
+		c->cap = cap;
+		if (n > DM_CHUNK && rs->chunks) {
+			/* a large one of its own: the newest stays in front */
+			c->next = rs->chunks->next;
+			rs->chunks->next = c;
+		} else {
+			c->next = rs->chunks;
+			rs->chunks = c;
+		}
+	}
+	c->len += n;
+	return c->b + c->len - n;
+}
+
+static int value_copy(struct dm_recs *rs, struct klwm2m_value *dst, const struct klwm2m_value *src)
+{
+	char *p;
 
 	*dst = *src;
 	switch (src->type) {
@@ -35,7 +101,7 @@ static int value_copy(struct klwm2m_value *dst, const struct klwm2m_value *src)
 	case KLWM2M_TYPE_OPAQUE:
 	case KLWM2M_TYPE_CORELNK:
 		/* NUL-terminated like the library's own values */
-		p = malloc(src->bytes.len + 1);
+		p = recs_bytes(rs, src->bytes.len + 1);
 		if (!p) {
 			dst->bytes.ptr = NULL;
 			dst->bytes.len = 0;
@@ -43,7 +109,7 @@ static int value_copy(struct klwm2m_value *dst, const struct klwm2m_value *src)
 		}
 		if (src->bytes.len)
 			memcpy(p, src->bytes.ptr, src->bytes.len);
-		((char *)p)[src->bytes.len] = '\0';
+		p[src->bytes.len] = '\0';
 		dst->bytes.ptr = p;
 		return 0;
 	default:
@@ -72,7 +138,7 @@ int dm_recs_add(struct dm_recs *rs, const struct klwm2m_record *rec)
 	if (rec->kind != KLWM2M_RECORD_VALUE) {
 		memset(&r->value, 0, sizeof(r->value));
 		r->value.type = rec->value.type;
-	} else if (value_copy(&r->value, &rec->value)) {
+	} else if (value_copy(rs, &r->value, &rec->value)) {
 		return -ENOMEM;
 	}
 	rs->n++;
@@ -112,7 +178,7 @@ int dm_collect(struct dm_req *r, struct dm_recs *rs, struct fmt_diag *why)
 			return fmt_fail(why, -ENOENT, "resource %u has no instances", rd->id);
 	}
 	do {
-		dm_recs_free(rs);
+		dm_recs_reset(rs);
 		err = klwm2m_dump(r->dm->k, &r->path, collect_one, &c);
 	} while (err == -EAGAIN && ++tries < 3);
 	if (err) {
@@ -120,8 +186,10 @@ int dm_collect(struct dm_req *r, struct dm_recs *rs, struct fmt_diag *why)
 		return fmt_fail(why, err, "%s", klwm2m_errmsg(r->dm->k)[0] ?
 				  klwm2m_errmsg(r->dm->k) : klwm2m_strerror(err));
 	}
-	if (r->path.depth >= 3 && !rs->n)
+	if (r->path.depth >= 3 && !rs->n) {
+		dm_recs_free(rs);
 		return fmt_fail(why, -ENOENT, "no value");
+	}
 	return 0;
 }
 
@@ -153,15 +221,16 @@ int dm_encode_answer(struct dm_req *r, const struct dm_recs *rs, int *cf_out)
 	return 0;
 }
 
+/* The records are the DM state's: a Read allocates nothing once it ran. */
 int dm_read(struct dm_req *r)
 {
-	struct dm_recs rs = { 0 };
+	struct dm_recs *rs = &r->dm->recs;
 	struct fmt_diag why;
-	int err = dm_collect(r, &rs, &why);
+	int err = dm_collect(r, rs, &why);
 
 	if (err)
 		return dm_fail(r, err, "%s", why.msg);
-	err = dm_encode_answer(r, &rs, NULL);
-	dm_recs_free(&rs);
+	err = dm_encode_answer(r, rs, NULL);
+	dm_recs_reset(rs);
 	return err;
 }

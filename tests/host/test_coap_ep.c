@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "test_coap_ep_util.h"
@@ -127,6 +128,189 @@ static void dedup_cache_is_capped_and_forgets_the_oldest(void **state)
 	th_send(t, &m);
 	assert_int_equal(0, th_recv(t, &d));
 	assert_int_equal(6, t->calls);
+}
+
+static int th_bad_send(void *arg, const struct kcoap_addr *peer, const void *buf, size_t len)
+{
+	return -EIO;
+}
+
+/* A CON GET of /count with @mid (token @mid too); the reply read into @d. */
+static void count_req(struct th *t, uint16_t mid, struct th_dgram *d)
+{
+	struct kcoap_msg m;
+
+	th_req(&m, KCOAP_CON, KCOAP_GET, mid, mid, "/count");
+	th_send(t, &m);
+	assert_int_equal(0, th_recv(t, d));
+	assert_int_equal(0, d->rc);
+	assert_int_equal(mid, d->m.mid);
+}
+
+/* The payload of a /count reply: the handler call it came from. */
+static unsigned int count_of(const struct th_dgram *d)
+{
+	char s[16] = "";
+
+	assert_true(d->m.payload_len > 0 && d->m.payload_len < sizeof(s));
+	memcpy(s, d->m.payload, d->m.payload_len);
+	return (unsigned int)strtoul(s, NULL, 10);
+}
+
+static void dedup_finds_duplicates_among_a_full_cache_of_colliding_ids(void **state)
+{
+	struct th *t = *state;
+	struct kcoap_ep_stats st;
+	uint16_t mids[256];
+	struct th_dgram d;
+
+	/* half of them share one low byte pattern (i << 8 | i), the rest
+	 * are sequential: the index must tell them all apart */
+	for (unsigned int i = 0; i < 256; i++)
+		mids[i] = i < 128 ? (uint16_t)(i << 8 | i) : (uint16_t)(40000 + i);
+	for (unsigned int i = 0; i < 256; i++) {
+		count_req(t, mids[i], &d);
+		assert_int_equal(i + 1, count_of(&d));
+	}
+	assert_int_equal(256, t->calls);
+	/* every one of them is a duplicate now, answered with its own reply */
+	for (unsigned int i = 0; i < 256; i += 3) {
+		count_req(t, mids[(i * 7) % 256], &d);
+		assert_int_equal((i * 7) % 256 + 1, count_of(&d));
+	}
+	assert_int_equal(256, t->calls);
+	kcoap_ep_get_stats(t->ep, &st);
+	assert_int_equal(86, st.rx_dup);
+	assert_int_equal(0, st.dedup_evict);
+	/* a 257th forgets the first (0x0000), and only it */
+	count_req(t, 50000, &d);
+	assert_int_equal(257, count_of(&d));
+	count_req(t, mids[1], &d);
+	assert_int_equal(2, count_of(&d));
+	count_req(t, mids[0], &d);
+	assert_int_equal(258, count_of(&d));
+	kcoap_ep_get_stats(t->ep, &st);
+	assert_int_equal(2, st.dedup_evict);
+}
+
+static void dedup_same_mid_from_another_peer_is_a_new_message(void **state)
+{
+	struct th *t = *state;
+	struct kcoap_addr any;
+	struct th_dgram d;
+	struct kcoap_msg m;
+	uint8_t buf[256];
+	int other, len;
+
+	count_req(t, 77, &d);
+	assert_int_equal(1, count_of(&d));
+	assert_int_equal(0, kcoap_addr_parse(&any, "127.0.0.1", 0));
+	other = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(other >= 0);
+	assert_int_equal(0, bind(other, (struct sockaddr *)&any.ss, any.len));
+	th_req(&m, KCOAP_CON, KCOAP_GET, 77, 77, "/count");
+	len = kcoap_build(&m, buf, sizeof(buf));
+	assert_true(len > 0);
+	assert_int_equal(len, sendto(other, buf, (size_t)len, 0,
+				     (struct sockaddr *)&t->ep_addr.ss, t->ep_addr.len));
+	assert_int_equal(1, kcoap_ep_input(t->ep));
+	assert_int_equal(2, t->calls);
+	len = (int)recv(other, d.buf, sizeof(d.buf), 0);
+	assert_true(len > 0);
+	assert_int_equal(0, kcoap_parse(&d.m, d.buf, (size_t)len));
+	assert_int_equal(2, count_of(&d));
+	close(other);
+	/* the first peer's is still remembered */
+	count_req(t, 77, &d);
+	assert_int_equal(1, count_of(&d));
+	assert_int_equal(2, t->calls);
+}
+
+static void dedup_evicts_the_oldest_of_either_kind(void **state)
+{
+	struct kcoap_ep_params p = { .dedup_max = 3 };
+	struct th *t = *state;
+	struct kcoap_ep_stats st;
+	struct kcoap_msg m;
+	struct th_dgram d;
+
+	assert_int_equal(0, kcoap_ep_set_params(t->ep, &p));
+	count_req(t, 1, &d);				/* CON 1 */
+	th_req(&m, KCOAP_NON, KCOAP_GET, 2, 2, "/count");	/* NON 2 */
+	th_send(t, &m);
+	assert_int_equal(0, th_recv(t, &d));
+	count_req(t, 3, &d);				/* CON 3 */
+	th_req(&m, KCOAP_NON, KCOAP_GET, 4, 4, "/count");	/* NON 4: CON 1 goes */
+	th_send(t, &m);
+	assert_int_equal(0, th_recv(t, &d));
+	kcoap_ep_get_stats(t->ep, &st);
+	assert_int_equal(1, st.dedup_evict);
+	assert_int_equal(4, t->calls);
+	/* NON 2 is remembered (ignored again), CON 3 too (same reply) */
+	th_req(&m, KCOAP_NON, KCOAP_GET, 2, 2, "/count");
+	th_send(t, &m);
+	th_expect_none(t);
+	count_req(t, 3, &d);
+	assert_int_equal(3, count_of(&d));
+	assert_int_equal(4, t->calls);
+	/* CON 1 is new again, and evicts NON 2, the oldest then */
+	count_req(t, 1, &d);
+	assert_int_equal(5, count_of(&d));
+	th_req(&m, KCOAP_NON, KCOAP_GET, 2, 2, "/count");
+	th_send(t, &m);
+	assert_int_equal(0, th_recv(t, &d));
+	assert_int_equal(6, t->calls);
+
+	/* a lower cap forgets the oldest until one more fits */
+	p.dedup_max = 1;
+	assert_int_equal(0, kcoap_ep_set_params(t->ep, &p));
+	count_req(t, 9, &d);
+	kcoap_ep_get_stats(t->ep, &st);
+	assert_int_equal(6, st.dedup_evict);
+	count_req(t, 9, &d);
+	assert_int_equal(7, t->calls);
+}
+
+static void dedup_entries_expire_after_their_kinds_lifetime(void **state)
+{
+	struct th *t = *state;
+	struct kcoap_msg m;
+	struct th_dgram d;
+
+	/* NON_LIFETIME 145 s, EXCHANGE_LIFETIME 247 s */
+	th_req(&m, KCOAP_NON, KCOAP_GET, 10, 10, "/count");
+	th_send(t, &m);
+	assert_int_equal(0, th_recv(t, &d));
+	count_req(t, 11, &d);
+	assert_int_equal(145000, kcoap_ep_next_timeout(t->ep));
+	th_advance(t, 144999);
+	th_send(t, &m);
+	th_expect_none(t);
+	assert_int_equal(1, kcoap_ep_next_timeout(t->ep));
+	th_advance(t, 1);
+	/* the NON is forgotten: the CON's lifetime is the next deadline */
+	assert_int_equal(247000 - 145000, kcoap_ep_next_timeout(t->ep));
+	th_send(t, &m);
+	assert_int_equal(0, th_recv(t, &d));
+	assert_int_equal(3, t->calls);
+	count_req(t, 11, &d);
+	assert_int_equal(2, count_of(&d));
+	/* the NON just seen again is due at 145 s from now, before the CON */
+	assert_int_equal(247000 - 145000, kcoap_ep_next_timeout(t->ep));
+	th_advance(t, 247000 - 145000);
+	count_req(t, 11, &d);
+	assert_int_equal(4, count_of(&d));
+	assert_int_equal(145000 - (247000 - 145000), kcoap_ep_next_timeout(t->ep));
+}
+
+static void create_with_bad_params_fails_cleanly(void **state)
+{
+	struct kcoap_ep_params p = { .ack_random_factor_permille = 500 };
+	struct kcoap_ep_config cfg = { .params = &p, .send = th_bad_send };
+	struct kcoap_ep *ep = (struct kcoap_ep *)state;
+
+	assert_int_equal(-EINVAL, kcoap_ep_create(&cfg, &ep));
+	assert_null(ep);
 }
 
 static void deferred_con_gets_an_empty_ack_then_a_separate_con_response(void **state)
@@ -535,6 +719,11 @@ int main(void)
 		T(duplicate_con_gets_the_same_bytes_and_reaches_the_handler_once),
 		T(duplicate_non_is_ignored),
 		T(dedup_cache_is_capped_and_forgets_the_oldest),
+		T(dedup_finds_duplicates_among_a_full_cache_of_colliding_ids),
+		T(dedup_same_mid_from_another_peer_is_a_new_message),
+		T(dedup_evicts_the_oldest_of_either_kind),
+		T(dedup_entries_expire_after_their_kinds_lifetime),
+		T(create_with_bad_params_fails_cleanly),
 		T(deferred_con_gets_an_empty_ack_then_a_separate_con_response),
 		T(deferred_non_gets_a_separate_non_response),
 		T(ping_gets_rst),

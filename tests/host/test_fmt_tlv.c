@@ -242,6 +242,74 @@ static void headers_take_16_bit_ids_and_8_16_24_bit_lengths(void **state)
 	free(s);
 }
 
+/* A TLV header, written out for the expectations below. */
+static size_t want_hdr(unsigned char *h, unsigned kind, uint16_t id, size_t len)
+{
+	size_t n = 0, lt = len < 8 ? 0 : len < 256 ? 1 : len < 65536 ? 2 : 3;
+
+	h[n++] = (unsigned char)(kind << 6 | (id > 255 ? 0x20 : 0) | lt << 3 | (lt ? 0 : len));
+	if (id > 255)
+		h[n++] = (unsigned char)(id >> 8);
+	h[n++] = (unsigned char)id;
+	for (size_t k = lt; k > 0; k--)
+		h[n++] = (unsigned char)(len >> (8 * (k - 1)));
+	return n;
+}
+
+/*
+ * Nested items (an instance holding a multiple resource holding one
+ * instance) whose contents need 0, 8, 16 and 24-bit lengths: the encoder
+ * writes them in place and must give exactly these bytes, within a ceiling
+ * as tight as the payload and not one byte tighter.
+ */
+static void nested_items_take_every_length_width_and_fit_the_ceiling(void **state)
+{
+	static const size_t lens[] = { 0, 3, 250, 300, 65530, 70000 };
+	char *s = malloc(70000);
+	unsigned char *want = malloc(70100);
+	struct fmt_diag d;
+
+	memset(s, 'y', 70000);
+	for (size_t i = 0; i < FX_N(lens); i++) {
+		struct klwm2m_record r[] = {
+			fx_mark(KLWM2M_RECORD_INSTANCE, "/9999/300"),
+			fx_mark(FMT_RECORD_MULTIPLE, "/9999/300/7"),
+			FX_BYTES("/9999/300/7/2", KLWM2M_TYPE_OPAQUE, s, lens[i]),
+			FX_STR("/9999/300/8", "z"),
+		};
+		unsigned char ri[8], mr[8], in[8], res[8];
+		size_t nri = want_hdr(ri, 1, 2, lens[i]);
+		size_t nmr = want_hdr(mr, 2, 7, nri + lens[i]);
+		size_t nres = want_hdr(res, 3, 8, 1);
+		size_t nin = want_hdr(in, 0, 300, nmr + nri + lens[i] + nres + 1);
+		size_t len = 0;
+		struct klwm2m_path b = fx_p("/9999");
+		struct fmt_buf out;
+
+		memcpy(want + len, in, nin), len += nin;
+		memcpy(want + len, mr, nmr), len += nmr;
+		memcpy(want + len, ri, nri), len += nri;
+		memcpy(want + len, s, lens[i]), len += lens[i];
+		memcpy(want + len, res, nres), len += nres;
+		want[len++] = 'z';
+		/* the object (instance item outermost), then the instance */
+		encode_ok(FMT_TLV, "/9999", r, FX_N(r), want, len);
+		encode_ok(FMT_TLV, "/9999/300", r + 1, FX_N(r) - 1, want + nin, len - nin);
+
+		fmt_buf_init(&out, len);
+		assert_int_equal(0, fmt_encode(FMT_TLV, &b, r, FX_N(r), &out, &d));
+		assert_int_equal(len, out.len);
+		assert_memory_equal(want, out.data, len);
+		fmt_buf_free(&out);
+		fmt_buf_init(&out, len - 1);
+		assert_int_equal(-E2BIG, fmt_encode(FMT_TLV, &b, r, FX_N(r), &out, &d));
+		assert_int_equal(len - 1, out.max);
+		fmt_buf_free(&out);
+	}
+	free(want);
+	free(s);
+}
+
 /* Decoding must fail with @err, say why and deliver nothing. */
 static void refused(const char *base, int err, const void *p, size_t len)
 {
@@ -372,6 +440,7 @@ int main(void)
 		cmocka_unit_test(ts_examples_decode_to_their_records_with_markers),
 		cmocka_unit_test(numbers_take_the_shortest_faithful_width),
 		cmocka_unit_test(headers_take_16_bit_ids_and_8_16_24_bit_lengths),
+		cmocka_unit_test(nested_items_take_every_length_width_and_fit_the_ceiling),
 		cmocka_unit_test(malformed_tlv_is_refused_and_nothing_delivered),
 		cmocka_unit_test(resource_instance_write_takes_only_its_own_id),
 		cmocka_unit_test(create_with_resources_only_leaves_the_instance_id_to_the_client),

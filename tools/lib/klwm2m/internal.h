@@ -51,7 +51,7 @@ struct klwm2m {
 	int overrun;			/* messages were lost: klwm2m_process() says so */
 	int epfd, evfd;			/* klwm2m_fd(): -1 until asked for */
 	int signalled;			/* evfd reads as ready */
-	struct nl_msg *setreq;		/* SET's request, kept: klwm2m_set_request() */
+	struct nl_msg *setreq;		/* SET's and GET's request, kept: klwm2m_kept_request() */
 };
 
 /*
@@ -76,13 +76,16 @@ void klwm2m_clear_err(struct klwm2m *k);
 
 /* A request of @cmd with genl @flags (NLM_F_DUMP) and room for @size bytes. */
 /*
- * klwm2m_set_request() - klwm2m_new_request() for a SET of at most
- * KLWM2M_SET_KEEP bytes, in a buffer the handle keeps from one request to the
+ * klwm2m_kept_request() - klwm2m_new_request() for a request of at most
+ * KLWM2M_REQ_KEEP bytes, in a buffer the handle keeps from one request to the
  * next: a fresh one is allocated and zeroed per request otherwise, which was
- * a tenth of a 100-value batch's cost. Freed (nlmsg_free) as any request.
+ * a tenth of a 100-value batch's cost (SET) and of a small dump's (GET).
+ * Freed (nlmsg_free) as any request. There is one such buffer: a caller
+ * builds and sends its request before anything else asks for one (as
+ * every exchange does, within one call).
  */
-#define KLWM2M_SET_KEEP 16384
-struct nl_msg *klwm2m_set_request(struct klwm2m *k, size_t size);
+#define KLWM2M_REQ_KEEP 16384
+struct nl_msg *klwm2m_kept_request(struct klwm2m *k, uint8_t cmd, int flags, size_t size);
 struct nl_msg *klwm2m_new_request(struct klwm2m *k, uint8_t cmd, int flags, size_t size);
 /*
  * Send @msg (consumed), read the reply until the ACK, hand each reply

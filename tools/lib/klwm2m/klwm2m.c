@@ -125,7 +125,8 @@ static void on_valid(struct exchange *x, const struct nlmsghdr *nlh)
 	/* After a failure the rest of the reply is read and dropped. */
 	if (x->error)
 		return;
-	if (nlh->nlmsg_type != x->k->family || !genlmsg_valid_hdr((struct nlmsghdr *)nlh, 0) ||
+	/* genlmsg_parse() checks the genetlink header first */
+	if (nlh->nlmsg_type != x->k->family ||
 	    genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, x->maxattr, NULL)) {
 		x->error = -EBADMSG;
 		klwm2m_set_err(x->k, "malformed reply from the kernel");
@@ -277,18 +278,18 @@ struct nl_msg *klwm2m_new_request(struct klwm2m *k, uint8_t cmd, int flags, size
 	return msg;
 }
 
-struct nl_msg *klwm2m_set_request(struct klwm2m *k, size_t size)
+struct nl_msg *klwm2m_kept_request(struct klwm2m *k, uint8_t cmd, int flags, size_t size)
 {
-	if (size > KLWM2M_SET_KEEP)
-		return klwm2m_new_request(k, KLWM2M_CMD_SET, 0, size);
+	if (size > KLWM2M_REQ_KEEP)
+		return klwm2m_new_request(k, cmd, flags, size);
 	if (!k->setreq) {
-		k->setreq = nlmsg_alloc_size(KLWM2M_SET_KEEP);
+		k->setreq = nlmsg_alloc_size(KLWM2M_REQ_KEEP);
 		if (!k->setreq)
 			return NULL;
 	}
 	/* Empty again: genlmsg_put() writes the headers, attributes follow. */
 	nlmsg_hdr(k->setreq)->nlmsg_len = NLMSG_HDRLEN;
-	if (!genlmsg_put(k->setreq, NL_AUTO_PORT, NL_AUTO_SEQ, k->family, 0, 0, KLWM2M_CMD_SET,
+	if (!genlmsg_put(k->setreq, NL_AUTO_PORT, NL_AUTO_SEQ, k->family, 0, flags, cmd,
 			 KLWM2M_GENL_VERSION))
 		return NULL;
 	/* The caller's reference: its nlmsg_free() leaves the handle's. */

@@ -26,18 +26,29 @@ int klwm2m_put_path(struct nl_msg *msg, int attrtype, const struct klwm2m_path *
 }
 
 /* A path nest as the kernel sends it: OBJ, then INST, RES, RINST in turn. */
+/*
+ * The IDs of a path nest: as nla_parse_nested() would see them (the last
+ * of a repeated attribute counts, others are ignored), without filling a
+ * table of every attribute type first: every record of a dump has one.
+ */
 int klwm2m_get_path(const struct nlattr *nest, struct klwm2m_path *p)
 {
-	struct nlattr *tb[KLWM2M_A_PATH_MAX + 1];
+	struct nlattr *tb[KLWM2M_PATH_DEPTH_MAX] = { NULL };
 	uint16_t *ids[] = { &p->oid, &p->iid, &p->rid, &p->riid };
+	struct nlattr *a;
+	int rem;
 
 	memset(p, 0, sizeof(*p));
-	if (nla_parse_nested(tb, KLWM2M_A_PATH_MAX, (struct nlattr *)nest, NULL))
-		return -EBADMSG;
-	for (int i = 0; i < KLWM2M_PATH_DEPTH_MAX && tb[KLWM2M_A_PATH_OBJ + i]; i++) {
-		if (nla_len(tb[KLWM2M_A_PATH_OBJ + i]) != sizeof(uint16_t))
+	nla_for_each_nested(a, (struct nlattr *)nest, rem) {
+		int t = nla_type(a) - KLWM2M_A_PATH_OBJ;
+
+		if (t >= 0 && t < KLWM2M_PATH_DEPTH_MAX)
+			tb[t] = a;
+	}
+	for (int i = 0; i < KLWM2M_PATH_DEPTH_MAX && tb[i]; i++) {
+		if (nla_len(tb[i]) != sizeof(uint16_t))
 			return -EBADMSG;
-		*ids[i] = nla_get_u16(tb[KLWM2M_A_PATH_OBJ + i]);
+		*ids[i] = nla_get_u16(tb[i]);
 		p->depth = i + 1;
 	}
 	return p->depth ? 0 : -EBADMSG;
@@ -322,7 +333,7 @@ static void from_record(const struct klwm2m_scalar *sc, struct entry *e)
 /* The SET request's headers, and the server attribute when there is one. */
 static struct nl_msg *start_set(struct klwm2m *k, size_t size, int has_server, uint16_t server)
 {
-	struct nl_msg *msg = klwm2m_set_request(k, size);
+	struct nl_msg *msg = klwm2m_kept_request(k, KLWM2M_CMD_SET, 0, size);
 
 	if (msg && has_server && nla_put_u16(msg, KLWM2M_A_SET_SERVER, server)) {
 		nlmsg_free(msg);
@@ -696,7 +707,7 @@ KLWM2M_API int klwm2m_get(struct klwm2m *k, const struct klwm2m_path *path,
 		klwm2m_set_err(k, "a value is read at a resource or resource instance path");
 		return -EINVAL;
 	}
-	msg = klwm2m_new_request(k, KLWM2M_CMD_GET, 0, 256);
+	msg = klwm2m_kept_request(k, KLWM2M_CMD_GET, 0, 256);
 	if (!msg)
 		return -ENOMEM;
 	if (klwm2m_put_path(msg, KLWM2M_A_VALUE_PATH, path)) {
@@ -835,7 +846,7 @@ KLWM2M_API int klwm2m_dump(struct klwm2m *k, const struct klwm2m_path *path,
 		klwm2m_set_err(k, "a path has at most %d levels", KLWM2M_PATH_DEPTH_MAX);
 		return -EINVAL;
 	}
-	msg = klwm2m_new_request(k, KLWM2M_CMD_GET, NLM_F_DUMP, 256);
+	msg = klwm2m_kept_request(k, KLWM2M_CMD_GET, NLM_F_DUMP, 256);
 	if (!msg)
 		return -ENOMEM;
 	if (path && path->depth && klwm2m_put_path(msg, KLWM2M_A_VALUE_PATH, path)) {
