@@ -39,4 +39,11 @@ struct agent {
  */
 void agent_reload(struct loop *l, void *arg);
 
+/*
+ * agent_notify() - tell the service manager a state, printf-style
+ * ("READY=1", "STOPPING=1", "STATUS=..."; see notify.c). Nothing without
+ * $NOTIFY_SOCKET; a failure is logged once.
+ */
+void agent_notify(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif /* KLWM2MD_AGENT_H */

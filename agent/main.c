@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@
 #include "log.h"
 #include "loop.h"
 #include "lwm2m/session.h"
+#include "notify.h"
 #include "startup.h"
 
 #define EXIT_RUNTIME 1
@@ -165,6 +167,32 @@ static int setup_kernel(struct agent *a)
 	return rc;
 }
 
+/* Tells the service manager @fmt (see notify.c); a failure is logged once. */
+void agent_notify(const char *fmt, ...)
+{
+	static int warned;
+	char state[256];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(state, sizeof(state), fmt, ap);
+	va_end(ap);
+	rc = notify_send(state);
+	if (rc < 0 && !warned) {
+		warned = 1;
+		log_warn("cannot notify the service manager at $NOTIFY_SOCKET: %s", strerror(-rc));
+	}
+}
+
+static int notify_stopping(struct loop *l, void *arg)
+{
+	(void)l;
+	(void)arg;
+	agent_notify("STOPPING=1");
+	return 0;
+}
+
 static int run(struct agent *a)
 {
 	struct lwm2m_session *sess = NULL;
@@ -182,9 +210,14 @@ static int run(struct agent *a)
 	loop_on_reload(a->loop, agent_reload, a);
 	log_notice("running as endpoint %s with %u server%s", a->endpoint, a->cfg->nservers,
 		   a->cfg->nservers == 1 ? "" : "s");
-	rc = lwm2m_session_start(a, &sess);
+	/* Before the session's hook: hooks run newest first, so this one ends the stop. */
+	rc = loop_stop_hook(a->loop, notify_stopping, NULL);
+	if (!rc)
+		rc = lwm2m_session_start(a, &sess);
 	if (rc)
 		return rc;
+	agent_notify("READY=1\nSTATUS=serving as endpoint %s with %u server%s", a->endpoint,
+		     a->cfg->nservers, a->cfg->nservers == 1 ? "" : "s");
 	rc = loop_run(a->loop);
 	lwm2m_session_free(sess);
 	if (rc < 0)

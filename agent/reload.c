@@ -118,10 +118,12 @@ void agent_reload(struct loop *l, void *arg)
 	int rc, old;
 
 	log_notice("SIGHUP: reading %s again", a->cfg_file);
+	agent_notify("RELOADING=1");
 	rc = config_load(a->cfg_file, a->ov, &next, err, sizeof(err));
 	if (rc) {
 		log_err("%s", err);
 		log_err("reload refused: the running configuration stays");
+		agent_notify("READY=1\nSTATUS=reload refused: %s", err);
 		return;
 	}
 	old = log_get_level();
@@ -135,4 +137,6 @@ void agent_reload(struct loop *l, void *arg)
 	reload_device(a, next);
 	config_free(next);
 	log_notice("configuration reloaded");
+	agent_notify("READY=1\nSTATUS=serving as endpoint %s with %u server%s", a->endpoint,
+		     a->cfg->nservers, a->cfg->nservers == 1 ? "" : "s");
 }

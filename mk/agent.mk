@@ -54,8 +54,13 @@ $(BUILD)/host/test_agent_endpoint: tests/host/test_agent_endpoint.c agent/endpoi
 		agent/dlib.c agent/config.c agent/log.c tools/lib/klwm2m/text.c -linih -lm \
 		$(shell pkg-config --libs cmocka)
 
+$(BUILD)/host/test_agent_notify: tests/host/test_agent_notify.c agent/notify.c agent/notify.h
+	@mkdir -p $(dir $@)
+	$(CC) $(AGENT_TEST_CFLAGS) -o $@ tests/host/test_agent_notify.c agent/notify.c \
+		$(shell pkg-config --libs cmocka)
+
 HOST_EXTRA_BINS += $(BUILD)/host/test_agent_config $(BUILD)/host/test_agent_loop \
-	$(BUILD)/host/test_agent_endpoint
+	$(BUILD)/host/test_agent_endpoint $(BUILD)/host/test_agent_notify
 
 # ---- fuzzing: arbitrary bytes into the strict configuration parser
 $(BUILD)/fuzz/agent_config: tests/fuzz/agent_config.c agent/config.c agent/log.c agent/config.h agent/log.h

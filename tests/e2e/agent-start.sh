@@ -3,7 +3,8 @@
 # shellcheck disable=SC2317  # the steps are functions that step() calls
 # The administrator starts klwm2md with a configuration, finds the server
 # account and the device values in the kernel store, reloads it with SIGHUP,
-# stops it with SIGTERM, starts it again over the store it left, and gets
+# stops it with SIGTERM (each state told to $NOTIFY_SOCKET as systemd would
+# listen), starts it again over the store it left, and gets
 # exit status 2 with file:line:key for a bad configuration or flag. TAP
 # output. Runs in the test VM with the module loaded, in a network namespace
 # of its own (a fresh, empty store).
@@ -28,11 +29,18 @@ if [ ! -d /sys/kernel/klwm2m ]; then
 	exit 1
 fi
 
+if [ ! -x /usr/bin/python3 ]; then
+	echo "not ok 1 - agent-start: /usr/bin/python3 (the notification listener) is missing"
+	exit 1
+fi
+
 work=$(mktemp -d /tmp/agent-start.XXXXXX)
 pid=
+lpid=
 # shellcheck disable=SC2317  # called by the trap
 cleanup() {
 	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+	[ -n "$lpid" ] && kill -KILL "$lpid" 2>/dev/null
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -76,9 +84,45 @@ firmware_version = 1.4.2
 CONF
 }
 
+# The service manager's end of sd_notify(3): a datagram socket at $notify;
+# each datagram one line of $notified, its newlines as '|'.
+notify=$work/notify
+notified=$work/notified
+listen() {
+	/usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a", buffering=1) as out:
+    while True:
+        out.write(s.recv(4096).decode().replace("\n", "|") + "\n")
+' "$notify" "$notified" &
+	lpid=$!
+	disown "$lpid"	# no "Killed" from the shell at the end
+	for _ in $(seq 50); do
+		[ -S "$notify" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+notified_lines() { # WANT...: the notifications so far, one per line, exactly
+	local want
+	want=$(printf '%s\n' "$@")
+	for _ in $(seq 50); do
+		[ "$(cat "$notified")" = "$want" ] && return 0
+		sleep 0.1
+	done
+	echo "got:"; cat "$notified"; echo "wanted:"; echo "$want"
+	return 1
+}
+
+ready='READY=1|STATUS=serving as endpoint urn:dev:os:agent-start-test with 1 server'
+
 start() { # start the agent in the background; wait until it runs
 	: >"$log"
-	"$agent" -c "$conf" >>"$log" 2>&1 &
+	: >"$notified"
+	NOTIFY_SOCKET=$notify "$agent" -c "$conf" >>"$log" 2>&1 &
 	pid=$!
 	for _ in $(seq 200); do
 		grep -q "running as endpoint" "$log" && return 0
@@ -179,12 +223,17 @@ conflicting_definition() {
 }
 
 write_conf info 2
+listen || { echo "not ok 1 - agent-start: the notification listener did not start"; exit 1; }
 step "klwm2md starts with a configuration" start
+step "READY=1 with a status reaches \$NOTIFY_SOCKET, and nothing else (not from the helper)" \
+	notified_lines "$ready"
 step "/0/0 holds the server's URI, NoSec and short server ID" security_instance
 step "/1/0 holds short server ID, lifetime, periods, storing, binding" server_instance
 step "/3/0 holds the [device] values and the agent's bindings" device_instance
 step "SIGHUP: log level debug and default_pmin 5 take effect" reload_debug
+step "SIGHUP: RELOADING=1, then READY=1 again" notified_lines "$ready" RELOADING=1 "$ready"
 step "SIGTERM: exit status 0 within a second" term_fast
+step "SIGTERM: STOPPING=1 last" notified_lines "$ready" RELOADING=1 "$ready" STOPPING=1
 write_conf info 2
 step "a restart over the existing store accepts objects and instances" restart_keeps_store
 step "after the restart: still one account, the same values" same_after_restart
