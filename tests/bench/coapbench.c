@@ -43,6 +43,7 @@
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -500,6 +501,16 @@ static void probe(struct bench *b, struct load *l, const char *what, struct load
 		die("%s: %s", what, res->lost ? "no answer" : code_str(res->bad_code, c));
 }
 
+/* The CPUs this process (and the agent, started alike) may run on. */
+static int cpus_allowed(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return -1;
+	return CPU_COUNT(&set);
+}
+
 /* ------------------------------------------------------------ the agent's memory */
 
 static long kb_field(const char *file, const char *key)
@@ -829,7 +840,8 @@ int main(int argc, char **argv)
 		die("no Register from the agent on port %u in 30 s", local_port(b.srv_fd));
 	pid = read_pid(pid_file);
 	printf("== 5. the agent klwm2md over CoAP, UDP loopback (pid %d registered after %.1f s; "
-	       "%ld CPUs online)\n", (int)pid, now() - t0, sysconf(_SC_NPROCESSORS_ONLN));
+	       "runs on %d of %ld CPUs online)\n", (int)pid, now() - t0, cpus_allowed(),
+	       sysconf(_SC_NPROCESSORS_ONLN));
 	/* registered and idle: its first second after the Register */
 	t0 = now();
 	while (now() - t0 < 1)
