@@ -17,7 +17,7 @@ $(COAPEP_OBJS): $(BUILD)/%.o: %.c $(COAPEP_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -c -o $@ $<
 
-COAPEP_TESTS := test_coap_ep test_coap_ep_block test_coap_ep_observe test_coap_ep_libcoap
+COAPEP_TESTS := test_coap_ep test_coap_ep_block test_coap_ep_block1c test_coap_ep_observe test_coap_ep_libcoap
 COAPEP_TEST_BINS := $(COAPEP_TESTS:%=$(BUILD)/host/%)
 HOST_EXTRA_BINS += $(COAPEP_TEST_BINS)
 

@@ -16,6 +16,26 @@
  * joined (at most params.block1_max bytes, -EFBIG past it) and checked for a
  * stable ETag (-ESTALE when the representation changed underneath), and the
  * callback gets the whole body with the last block's message.
+ *
+ * A request body larger than params.block_size (at most params.block1_max,
+ * -EFBIG past it) goes out in Block1 blocks (RFC 7959 section 2.5): each
+ * block a message of the request's type with the request's options, Block1
+ * (NUM, M, SZX) and, in block 0, Size1 with the total. A 2.31 Continue
+ * acknowledging the block in flight (its NUM, or its byte offset at the
+ * server's SZX) sends the next block; a smaller SZX in it is honoured from
+ * there on, the remaining blocks renumbered at the new size from the byte
+ * where the last one ended (RFC 7959 section 2.3). The response to the last
+ * block is the call's response (then Block2 is followed as above, asking
+ * without a payload). Any other response ends the call: a 4.xx/5.xx one
+ * (4.13 with Size1, 4.08, ...) reaches the callback as a response, a 2.31
+ * for the last block, a 2.31 for another block or a success before the last
+ * block gives -EPROTO. Each block is a CON retransmitted like any other.
+ * Every block carries the call's token: RFC 7959 section 2.3 allows the
+ * same or fresh ones, servers (ours, libcoap) key the transfer on the
+ * request's identity rather than the token, and one token keeps one call
+ * matching its separate responses the way a single request does; a stale
+ * response to an earlier block cannot be taken for the current one because
+ * its Block1 must name the block in flight.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,6 +46,7 @@
 static void call_free(struct kcoap_ep_call *c)
 {
 	free(c->req);
+	free(c->b1);
 	free(c->body);
 	free(c);
 }
@@ -42,8 +63,14 @@ static void finish(struct kcoap_ep *ep, struct kcoap_ep_call *c, int err,
 	call_free(c);
 }
 
-/* Send @c's request again asking for Block2 @b. */
-static int send_next_block(struct kcoap_ep *ep, struct kcoap_ep_call *c, const struct kcoap_block *b)
+/*
+ * Send @c's request again under a new MID: with Block1 @b1 carrying @payload
+ * (and Size1 @size1 when not 0), or with Block2 @b2 asking for a response
+ * block (and the request's own payload, empty in a Block1 transfer).
+ */
+static int send_again(struct kcoap_ep *ep, struct kcoap_ep_call *c, const struct kcoap_block *b1,
+		      uint32_t size1, const struct kcoap_block *b2, const uint8_t *payload,
+		      size_t plen)
 {
 	struct kcoap_msg orig, m;
 	uint8_t buf[KCOAP_EP_TXBUF];
@@ -61,11 +88,18 @@ static int send_next_block(struct kcoap_ep *ep, struct kcoap_ep_call *c, const s
 		if (o->num != KCOAP_OPT_BLOCK2 && o->num != KCOAP_OPT_OBSERVE)
 			rc = kcoap_msg_add_opt(&m, o->num, kcoap_opt_val(o), o->len);
 	}
-	if (!rc)
-		rc = kcoap_msg_add_block(&m, KCOAP_OPT_BLOCK2, b);
+	if (!rc && b1)
+		rc = kcoap_msg_add_block(&m, KCOAP_OPT_BLOCK1, b1);
+	if (!rc && size1)
+		rc = kcoap_msg_add_uint(&m, KCOAP_OPT_SIZE1, size1);
+	if (!rc && b2)
+		rc = kcoap_msg_add_block(&m, KCOAP_OPT_BLOCK2, b2);
 	if (rc)
 		return rc;
-	kcoap_msg_set_payload(&m, orig.payload, orig.payload_len);
+	if (b1)
+		kcoap_msg_set_payload(&m, payload, plen);
+	else
+		kcoap_msg_set_payload(&m, orig.payload, orig.payload_len);
 	len = kcoap_build(&m, buf, sizeof(buf));
 	if (len < 0)
 		return len;
@@ -79,6 +113,54 @@ static int send_next_block(struct kcoap_ep *ep, struct kcoap_ep_call *c, const s
 		c->deadline = kcoap_ep_now(ep) + ep->p.response_timeout_ms;
 	}
 	return 0;
+}
+
+/* Send the Block1 block starting at c->b1_off, at size exponent c->b1_szx. */
+static int send_block1(struct kcoap_ep *ep, struct kcoap_ep_call *c)
+{
+	size_t size = (size_t)16 << c->b1_szx, n = c->b1_len - c->b1_off;
+	struct kcoap_block b = { .num = (uint32_t)(c->b1_off >> (c->b1_szx + 4)), .szx = c->b1_szx };
+
+	if (c->b1_off % size || (c->b1_off >> (c->b1_szx + 4)) > KCOAP_BLOCK_NUM_MAX)
+		return -EFBIG;
+	if (n > size)
+		n = size;
+	b.more = c->b1_off + n < c->b1_len;
+	c->b1_cur = n;
+	c->b1_num = b.num;
+	return send_again(ep, c, &b, c->b1_off ? 0 : (uint32_t)c->b1_len, NULL, c->b1 + c->b1_off, n);
+}
+
+/*
+ * A response to the Block1 block in flight: 1 when the next block went out,
+ * 0 when it is the call's response (the body is no longer needed), -errno.
+ */
+static int follow_block1(struct kcoap_ep *ep, struct kcoap_ep_call *c, const struct kcoap_msg *m)
+{
+	size_t end = c->b1_off + c->b1_cur;
+	bool last = end == c->b1_len;
+	struct kcoap_block r;
+
+	if (m->code == KCOAP_CONTINUE) {
+		if (last || kcoap_msg_get_block(m, KCOAP_OPT_BLOCK1, &r) ||
+		    (r.num != c->b1_num && kcoap_block_offset(&r) != c->b1_off))
+			return -EPROTO;
+		if (r.szx < c->b1_szx)
+			c->b1_szx = r.szx;	/* RFC 7959 section 2.5: the server's size */
+		c->b1_off = end;
+		return send_block1(ep, c) ?: 1;
+	}
+	if (!last && KCOAP_CODE_CLASS(m->code) == 2)
+		return -EPROTO;
+	free(c->b1);
+	c->b1 = NULL;
+	return 0;
+}
+
+/* Send @c's request again asking for Block2 @b. */
+static int send_next_block(struct kcoap_ep *ep, struct kcoap_ep_call *c, const struct kcoap_block *b)
+{
+	return send_again(ep, c, NULL, 0, b, NULL, 0);
 }
 
 /* Keep block @b of a response; 1 when the next one was asked for, 0 when the
@@ -130,6 +212,13 @@ static int take(struct kcoap_ep *ep, struct kcoap_ep_call *c, const struct kcoap
 	if (m->bad_opt) {
 		finish(ep, c, -EPROTO, NULL, NULL, 0);
 		return -1;
+	}
+	if (c->b1) {
+		rc = follow_block1(ep, c, m);
+		if (rc < 0)
+			finish(ep, c, rc, NULL, NULL, 0);
+		if (rc)
+			return 1;
 	}
 	if (KCOAP_CODE_CLASS(m->code) == 2 && !kcoap_msg_get_block(m, KCOAP_OPT_BLOCK2, &b) &&
 	    (b.more || c->body_len)) {
@@ -214,12 +303,34 @@ void kcoap_client_next(struct kcoap_ep *ep, uint64_t *next)
 	}
 }
 
+/* Keep @req's body for Block1 and make it the request as sent (no payload). */
+static int block1_start(struct kcoap_ep *ep, struct kcoap_ep_call *c, struct kcoap_msg *req)
+{
+	const uint8_t *payload = req->payload;
+
+	if (req->payload_len > ep->p.block1_max)
+		return -EFBIG;
+	if (kcoap_opt_first(req, KCOAP_OPT_BLOCK1) || kcoap_opt_first(req, KCOAP_OPT_SIZE1))
+		return -EINVAL;		/* the caller's own block-wise transfer: not both */
+	c->b1 = malloc(req->payload_len);
+	if (!c->b1)
+		return -ENOMEM;
+	memcpy(c->b1, payload, req->payload_len);
+	c->b1_len = req->payload_len;
+	c->b1_szx = (uint8_t)kcoap_block_szx(ep->p.block_size);
+	req->payload = NULL;
+	req->payload_len = 0;
+	return 0;
+}
+
 int kcoap_ep_request(struct kcoap_ep *ep, const struct kcoap_addr *peer, struct kcoap_msg *req,
 		     kcoap_ep_response_fn cb, void *arg, struct kcoap_ep_call **out)
 {
 	uint8_t buf[KCOAP_EP_TXBUF];
+	const uint8_t *payload;
 	struct kcoap_ep_call *c;
-	int len;
+	size_t payload_len;
+	int len, rc;
 
 	if (out)
 		*out = NULL;
@@ -233,10 +344,20 @@ int kcoap_ep_request(struct kcoap_ep *ep, const struct kcoap_addr *peer, struct 
 	c->type = req->type;
 	c->cb = cb;
 	c->arg = arg;
+	payload = req->payload;
+	payload_len = req->payload_len;
+	if (payload_len > ep->p.block_size) {
+		rc = block1_start(ep, c, req);
+		if (rc) {
+			call_free(c);
+			return rc;
+		}
+	}
 	kcoap_ep_new_token(ep, peer, c->token, &c->tkl);
 	req->mid = kcoap_ep_new_mid(ep);
 	kcoap_msg_set_token(req, c->token, c->tkl);
 	len = kcoap_build(req, buf, sizeof(buf));
+	kcoap_msg_set_payload(req, payload, payload_len);	/* the caller's again */
 	if (len < 0) {
 		call_free(c);
 		return len;
@@ -248,7 +369,15 @@ int kcoap_ep_request(struct kcoap_ep *ep, const struct kcoap_addr *peer, struct 
 	}
 	memcpy(c->req, buf, (size_t)len);
 	c->req_len = (size_t)len;
-	if (req->type == KCOAP_CON) {
+	if (c->b1) {
+		rc = send_block1(ep, c);
+		if (rc) {
+			if (c->tx)
+				kcoap_tx_free(c->tx);
+			call_free(c);
+			return rc;
+		}
+	} else if (req->type == KCOAP_CON) {
 		c->tx = kcoap_tx_start(ep, peer, req->mid, KCOAP_TX_REQUEST, c, buf, (size_t)len);
 		if (!c->tx) {
 			call_free(c);

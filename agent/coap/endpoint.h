@@ -48,9 +48,12 @@
  * ACK), or with -ETIMEDOUT (no ACK after MAX_RETRANSMIT retransmissions, or
  * no response within the response timeout), -ECONNRESET (RST), -EPROTO (a
  * response the endpoint rejected) -- unless kcoap_ep_request_cancel() came
- * first. A response carrying Block2 with more blocks to come is followed:
- * the callback receives the whole representation (at most block1_max bytes,
- * else -EFBIG).
+ * first. A request body larger than block_size is sent in Block1 blocks,
+ * each sent on the server's 2.31 Continue (at the smaller size it may ask
+ * for); the response to the last block, or an error response to any block
+ * (4.13, 4.08, ...), is the call's response. A response carrying Block2 with
+ * more blocks to come is followed: the callback receives the whole
+ * representation (at most block1_max bytes, else -EFBIG).
  *
  * Limits (memory is bounded whatever peers send; see struct kcoap_ep_params):
  * dedup_max remembered messages, block_max_entries reassemblies and as many
@@ -318,11 +321,14 @@ const struct kcoap_addr *kcoap_ep_observe_peer(const struct kcoap_obs *obs);
  * kcoap_ep_request() - send a request
  * @peer: the server
  * @req: type KCOAP_CON or KCOAP_NON, a method code, options and a payload
- *	that fits one datagram; its MID and token are set by the endpoint
+ *	(copied; one larger than params.block_size goes out in Block1 blocks,
+ *	see client.c); its MID and token are set by the endpoint
  * @cb: called once (see the top of this file), never from inside this call
  * @out: the handle for kcoap_ep_request_cancel(), valid until @cb runs; may
  *	be NULL
- * Return: 0, or -EINVAL, -ENOSPC (too big), -ENOMEM; -errno of the send
+ * Return: 0, or -EINVAL (also: Block1 or Size1 set on a body sent
+ * block-wise), -ENOSPC (options too big), -EFBIG (a body past
+ * params.block1_max), -ENOMEM; -errno of the send
  * itself does not fail a CON (it is retransmitted).
  */
 int kcoap_ep_request(struct kcoap_ep *ep, const struct kcoap_addr *peer, struct kcoap_msg *req,

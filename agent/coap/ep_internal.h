@@ -174,9 +174,18 @@ struct kcoap_ep_call {
 	uint64_t deadline;	/* waiting for the response */
 	kcoap_ep_response_fn cb;
 	void *arg;
-	/* following Block2: the request as sent, and what came so far */
+	/* the request as sent (for a Block1 transfer: without its payload) */
 	size_t req_len;
 	uint8_t *req;
+	/* sending Block1: the whole body, the block in flight (offset, length)
+	 * and the size exponent, lowered when the server asks (client.c) */
+	uint8_t *b1;
+	size_t b1_len;
+	size_t b1_off;
+	size_t b1_cur;
+	uint32_t b1_num;
+	uint8_t b1_szx;
+	/* following Block2: what came so far */
 	size_t body_len;
 	uint8_t *body;
 	uint8_t etag_len;

@@ -5,7 +5,8 @@
  * doing what the agent does (deferring and answering later, registering
  * observers and notifying them, sending its own requests), so that every
  * state the endpoint keeps (exchanges, dedup, Block1 bodies, kept Block2
- * representations, observers, client calls) is driven by hostile input.
+ * representations, observers, client calls, Block1 bodies being sent) is
+ * driven by hostile input.
  *
  * Input: records of
  *	u8	ctl: bit 0 the peer (127.0.0.1:5683 or [::1]:5684), bits 1-7 how
@@ -144,6 +145,12 @@ static void app_turn(struct fz *f, struct kcoap_ep *ep, const struct kcoap_addr 
 	if (s % 4 == 0) {
 		kcoap_msg_init(&m, s & 8 ? KCOAP_NON : KCOAP_CON, KCOAP_GET, 0);
 		kcoap_msg_add_path(&m, KCOAP_OPT_URI_PATH, "/rd");
+		kcoap_ep_request(ep, peer, &m, fz_response, f, NULL);
+	} else if (s % 4 == 2) {
+		/* a body sent block-wise (Block1), at the size the peer asks */
+		kcoap_msg_init(&m, s & 8 ? KCOAP_NON : KCOAP_CON, KCOAP_POST, 0);
+		kcoap_msg_add_path(&m, KCOAP_OPT_URI_PATH, "/rd");
+		kcoap_msg_set_payload(&m, big, s & 16 ? 2500 : 1100);
 		kcoap_ep_request(ep, peer, &m, fz_response, f, NULL);
 	}
 }

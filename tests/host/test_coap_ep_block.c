@@ -4,7 +4,8 @@
  * served from one kept representation (Size2, ETag, the client's size, expiry
  * and regeneration), Block1 reassembled and delivered once (2.31 per block,
  * 4.08 for a missing or out-of-order block, 4.13 with Size1 past the
- * maximum), and the client side following Block2 against a second endpoint.
+ * maximum), and the client side following Block2 and sending Block1 against
+ * a second endpoint.
  */
 #include <errno.h>
 #include <poll.h>
@@ -344,6 +345,33 @@ static void client_follows_block2_to_the_whole_representation(void **state)
 	th_teardown(&cli);
 }
 
+static void client_sends_block1_at_the_servers_smaller_block_size(void **state)
+{
+	struct th *cli = *state, srv;
+	struct kcoap_ep_params sp = { .block_size = 128 };
+	struct kcoap_ep_stats st;
+	unsigned int guard = 0;
+	struct kcoap_msg m;
+
+	th_setup(&srv, &sp);
+	th_big(cli, 5000, 8);
+	kcoap_msg_init(&m, KCOAP_CON, KCOAP_PUT, 0);
+	kcoap_msg_add_path(&m, KCOAP_OPT_URI_PATH, "/upload");
+	kcoap_msg_set_payload(&m, cli->big, cli->big_len);
+	assert_int_equal(0, kcoap_ep_request(cli->ep, &srv.ep_addr, &m, th_response, cli, NULL));
+	while (!cli->resp_calls)
+		pump(cli, &srv, &guard);
+	assert_int_equal(0, cli->resp_err);
+	assert_int_equal(KCOAP_CHANGED, cli->resp_code);
+	assert_int_equal(1, srv.calls);
+	assert_int_equal(5000, srv.body_len);
+	assert_memory_equal(cli->big, srv.body, 5000);
+	/* block 0 of 1024 bytes, then 3976 bytes in 32 blocks of 128 */
+	kcoap_ep_get_stats(cli->ep, &st);
+	assert_int_equal(33, st.tx);
+	th_teardown(&srv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +385,7 @@ int main(void)
 		T(block1_request_whose_identity_is_too_long_to_track_gets_4_13),
 		T(block1_larger_than_preferred_is_answered_with_the_smaller_size),
 		T(client_follows_block2_to_the_whole_representation),
+		T(client_sends_block1_at_the_servers_smaller_block_size),
 #undef T
 	};
 
