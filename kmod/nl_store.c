@@ -1062,21 +1062,83 @@ out:
 
 /* ---------------------------------------------------------------- GET_TREE */
 
-/* One KLWM2M_A_VALUE_RECORD nest of a GET_TREE reply. */
+/* Writes an attribute at @pos, its padding zeroed; returns what follows it. */
+static void *tree_attr(void *pos, int type, const void *data, int len)
+{
+	struct nlattr *a = pos;
+
+	a->nla_type = type;
+	a->nla_len = nla_attr_size(len);
+	if (len)
+		memcpy(nla_data(a), data, len);
+	memset((u8 *)nla_data(a) + len, 0, nla_padlen(len));
+	return (u8 *)a + nla_total_size(len);
+}
+
+/*
+ * One KLWM2M_A_VALUE_RECORD nest of a GET_TREE reply: what put_record()
+ * writes, sized first and written in one piece (a tree has a record per
+ * value: six nla_put() calls each were most of the walk's cost).
+ */
 static int tree_record(struct sk_buff *skb, const struct klwm2m_path *p,
 		       const struct klwm2m_value *v, bool admin)
 {
-	struct nlattr *nest = nla_nest_start(skb, KLWM2M_A_VALUE_RECORD);
-	int err;
+	const u16 ids[] = { p->oid, p->iid, p->rid, p->riid };
+	bool hide = v && v->secret && !admin;
+	const void *data = NULL;
+	struct nlattr *rec, *path;
+	int i, dlen = 0, size;
+	u64 word;
+	u32 link;
+	u8 b;
+	void *pos;
 
-	if (!nest)
-		return -EMSGSIZE;
-	err = put_record(skb, p, v, admin);
-	if (err) {
-		nla_nest_cancel(skb, nest);
-		return err;
+	if (v && !hide) {
+		switch (v->type) {
+		case KLWM2M_TYPE_STRING:
+		case KLWM2M_TYPE_OPAQUE:
+		case KLWM2M_TYPE_CORELNK:
+			data = v->data;
+			dlen = v->len;
+			break;
+		case KLWM2M_TYPE_BOOLEAN:
+			b = READ_ONCE(v->b);
+			data = &b;
+			dlen = sizeof(b);
+			break;
+		case KLWM2M_TYPE_OBJLNK:
+			link = READ_ONCE(v->objlnk);
+			data = &link;
+			dlen = sizeof(link);
+			break;
+		default:
+			word = READ_ONCE(v->u);
+			data = &word;
+			dlen = sizeof(word);
+			break;
+		}
 	}
-	nla_nest_end(skb, nest);
+	size = nla_total_size(p->depth * nla_total_size(sizeof(u16)));
+	if (v)
+		size += nla_total_size(sizeof(u8)) + nla_total_size(hide ? 0 : dlen);
+	if (skb_tailroom(skb) < nla_total_size(size))
+		return -EMSGSIZE;
+	rec = skb_put(skb, nla_total_size(size));
+	rec->nla_type = KLWM2M_A_VALUE_RECORD | NLA_F_NESTED;
+	rec->nla_len = nla_attr_size(size);
+	path = nla_data(rec);
+	path->nla_type = KLWM2M_A_VALUE_PATH | NLA_F_NESTED;
+	path->nla_len = nla_attr_size(p->depth * nla_total_size(sizeof(u16)));
+	pos = nla_data(path);
+	for (i = 0; i < p->depth; i++)
+		pos = tree_attr(pos, KLWM2M_A_PATH_OBJ + i, &ids[i], sizeof(u16));
+	if (!v)
+		return 0;
+	pos = tree_attr(pos, KLWM2M_A_VALUE_TYPE, &v->type, sizeof(u8));
+	if (hide)
+		tree_attr(pos, KLWM2M_A_VALUE_SECRET, NULL, 0);
+	else
+		tree_attr(pos, KLWM2M_A_VALUE_DATA, data, dlen);
 	return 0;
 }
 
@@ -1194,9 +1256,10 @@ int klwm2m_nl_get_tree_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct klwm2m_store *st = req_store(info);
 	bool admin = req_admin(skb, info);
+	u32 hint = READ_ONCE(st->tree_hint);
 	struct klwm2m_path f = { };
-	size_t size = PAGE_SIZE;
 	struct sk_buff *msg;
+	size_t size;
 	int err;
 
 	if (info->attrs[KLWM2M_A_VALUE_PATH]) {
@@ -1205,10 +1268,16 @@ int klwm2m_nl_get_tree_doit(struct sk_buff *skb, struct genl_info *info)
 			return err;
 	}
 	/*
-	 * Most trees fit a page; a longer one is made again in a buffer
-	 * twice as long, up to the limit the reader's buffer is sized for.
-	 * @size counts the skb's shared info too: what is allocated.
+	 * The first buffer is sized for the store's last tree and a little
+	 * more (a reader asks for the same trees again): a buffer twice too
+	 * long would be copied into a shorter one on its way (netlink_trim()).
+	 * A longer tree is made again in a buffer twice as long, up to the
+	 * limit the reader's buffer is sized for. @size counts the skb's
+	 * shared info too: what is allocated.
 	 */
+	size = SKB_DATA_ALIGN(hint + hint / 8 + NLMSG_HDRLEN + GENL_HDRLEN) +
+	       SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	size = clamp_t(size_t, size, 1024, KLWM2M_GET_TREE_MAX);
 	for (;;) {
 		msg = nlmsg_new(SKB_WITH_OVERHEAD(size) - NLMSG_HDRLEN, GFP_KERNEL | __GFP_NOWARN);
 		if (!msg)
@@ -1225,6 +1294,7 @@ int klwm2m_nl_get_tree_doit(struct sk_buff *skb, struct genl_info *info)
 		nlmsg_free(msg);
 		return err;
 	}
+	WRITE_ONCE(st->tree_hint, msg->len);
 	return genlmsg_reply(msg, info);
 }
 

@@ -26,30 +26,37 @@ int klwm2m_put_path(struct nl_msg *msg, int attrtype, const struct klwm2m_path *
 	return nla_nest_end(msg, nest) ? -EMSGSIZE : 0;
 }
 
-/* A path nest as the kernel sends it: OBJ, then INST, RES, RINST in turn. */
 /*
- * The IDs of a path nest: as nla_parse_nested() would see them (the last
- * of a repeated attribute counts, others are ignored), without filling a
- * table of every attribute type first: every record of a dump has one.
+ * The IDs of a path nest as the kernel sends it (OBJ, then INST, RES, RINST
+ * in turn): as nla_parse_nested() would see them (the last of a repeated
+ * attribute counts, others are ignored, the walk stops at a cut one),
+ * without filling a table of every attribute type or calling into libnl
+ * per attribute: every record of a dump or tree has one.
  */
 int klwm2m_get_path(const struct nlattr *nest, struct klwm2m_path *p)
 {
-	struct nlattr *tb[KLWM2M_PATH_DEPTH_MAX] = { NULL };
+	const unsigned char *pos = (const unsigned char *)nest + NLA_HDRLEN;
+	const unsigned char *end = (const unsigned char *)nest + nest->nla_len;
+	const struct nlattr *tb[KLWM2M_PATH_DEPTH_MAX] = { NULL };
 	uint16_t *ids[] = { &p->oid, &p->iid, &p->rid, &p->riid };
-	struct nlattr *a;
-	int rem;
 
 	memset(p, 0, sizeof(*p));
-	nla_for_each_nested(a, (struct nlattr *)nest, rem) {
-		int t = nla_type(a) - KLWM2M_A_PATH_OBJ;
+	if (nest->nla_len < NLA_HDRLEN)
+		return -EBADMSG;
+	while (end - pos >= (ptrdiff_t)NLA_HDRLEN) {
+		const struct nlattr *a = (const void *)pos;
+		int t = (a->nla_type & NLA_TYPE_MASK) - KLWM2M_A_PATH_OBJ;
 
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > end - pos)
+			break;
 		if (t >= 0 && t < KLWM2M_PATH_DEPTH_MAX)
 			tb[t] = a;
+		pos += NLA_ALIGN(a->nla_len);
 	}
 	for (int i = 0; i < KLWM2M_PATH_DEPTH_MAX && tb[i]; i++) {
-		if (nla_len(tb[i]) != sizeof(uint16_t))
+		if (tb[i]->nla_len != NLA_HDRLEN + sizeof(uint16_t))
 			return -EBADMSG;
-		*ids[i] = nla_get_u16(tb[i]);
+		memcpy(ids[i], (const unsigned char *)tb[i] + NLA_HDRLEN, sizeof(uint16_t));
 		p->depth = i + 1;
 	}
 	return p->depth ? 0 : -EBADMSG;
