@@ -60,6 +60,7 @@ int klwm2m_nl_set_doit(struct sk_buff *skb, struct genl_info *info);
 int klwm2m_nl_get_doit(struct sk_buff *skb, struct genl_info *info);
 int klwm2m_nl_get_start(struct netlink_callback *cb);
 int klwm2m_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int klwm2m_nl_get_tree_doit(struct sk_buff *skb, struct genl_info *info);
 int klwm2m_nl_obj_get_doit(struct sk_buff *skb, struct genl_info *info);
 int klwm2m_nl_obj_get_start(struct netlink_callback *cb);
 int klwm2m_nl_obj_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);

@@ -127,6 +127,12 @@ static const struct genl_ops klwm2m_genl_ops[] = {
 		.maxattr = KLWM2M_A_VALUE_MAX,
 	},
 	{
+		.cmd = KLWM2M_CMD_GET_TREE,
+		.doit = klwm2m_nl_get_tree_doit,
+		.policy = klwm2m_value_policy,
+		.maxattr = KLWM2M_A_VALUE_MAX,
+	},
+	{
 		.cmd = KLWM2M_CMD_OBJ_GET,
 		.doit = klwm2m_nl_obj_get_doit,
 		.start = klwm2m_nl_obj_get_start,

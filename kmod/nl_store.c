@@ -62,6 +62,8 @@ const struct nla_policy klwm2m_value_policy[KLWM2M_A_VALUE_MAX + 1] = {
 	[KLWM2M_A_VALUE_DATA]	= { .type = NLA_BINARY },
 	[KLWM2M_A_VALUE_SECRET]	= { .type = NLA_REJECT,
 				    .reject_message = "reply-only attribute" },
+	[KLWM2M_A_VALUE_RECORD]	= { .type = NLA_REJECT,
+				    .reject_message = "reply-only attribute" },
 };
 
 static struct netlink_range_validation klwm2m_ssid_range = {
@@ -888,10 +890,15 @@ int klwm2m_nl_get_start(struct netlink_callback *cb)
 	return 0;
 }
 
-/* The last ID a level of the dump may reach. */
+/* The last ID a level of a walk under @filter may reach. */
+static u32 filter_max(const struct klwm2m_path *filter, int level, u32 id)
+{
+	return filter->depth >= level ? id : KLWM2M_ID_MAX;
+}
+
 static u32 dump_max(const struct get_dump *d, int level, u32 id)
 {
-	return d->filter.depth >= level ? id : KLWM2M_ID_MAX;
+	return filter_max(&d->filter, level, id);
 }
 
 static void *dump_msg(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
@@ -904,6 +911,20 @@ static void *dump_msg(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
 	return hdr;
 }
 
+/* A record's attributes: its path, and its value unless it is an instance. */
+static int put_record(struct sk_buff *skb, const struct klwm2m_path *p,
+		      const struct klwm2m_value *v, bool admin)
+{
+	int err = klwm2m_put_path(skb, KLWM2M_A_VALUE_PATH, p);
+
+	if (!err && v && v->secret && !admin)
+		err = nla_put_u8(skb, KLWM2M_A_VALUE_TYPE, v->type) ||
+		      nla_put_flag(skb, KLWM2M_A_VALUE_SECRET) ? -EMSGSIZE : 0;
+	else if (!err && v)
+		err = klwm2m_put_value(skb, v);
+	return err;
+}
+
 static int dump_record(struct sk_buff *skb, struct netlink_callback *cb,
 		       const struct klwm2m_path *p, const struct klwm2m_value *v, bool admin)
 {
@@ -912,12 +933,7 @@ static int dump_record(struct sk_buff *skb, struct netlink_callback *cb,
 
 	if (!hdr)
 		return -EMSGSIZE;
-	err = klwm2m_put_path(skb, KLWM2M_A_VALUE_PATH, p);
-	if (!err && v && v->secret && !admin)
-		err = nla_put_u8(skb, KLWM2M_A_VALUE_TYPE, v->type) ||
-		      nla_put_flag(skb, KLWM2M_A_VALUE_SECRET) ? -EMSGSIZE : 0;
-	else if (!err && v)
-		err = klwm2m_put_value(skb, v);
+	err = put_record(skb, p, v, admin);
 	if (err) {
 		genlmsg_cancel(skb, hdr);
 		return err;
@@ -1042,6 +1058,244 @@ out:
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;	/* the rest in the next part */
 	return err ?: dump_finish(st, cb, seq);
+}
+
+/* ---------------------------------------------------------------- GET_TREE */
+
+/* Writes an attribute at @pos, its padding zeroed; returns what follows it. */
+static void *tree_attr(void *pos, int type, const void *data, int len)
+{
+	struct nlattr *a = pos;
+
+	a->nla_type = type;
+	a->nla_len = nla_attr_size(len);
+	if (len)
+		memcpy(nla_data(a), data, len);
+	memset((u8 *)nla_data(a) + len, 0, nla_padlen(len));
+	return (u8 *)a + nla_total_size(len);
+}
+
+/*
+ * One KLWM2M_A_VALUE_RECORD nest of a GET_TREE reply: what put_record()
+ * writes, sized first and written in one piece (a tree has a record per
+ * value: six nla_put() calls each were most of the walk's cost).
+ */
+static int tree_record(struct sk_buff *skb, const struct klwm2m_path *p,
+		       const struct klwm2m_value *v, bool admin)
+{
+	const u16 ids[] = { p->oid, p->iid, p->rid, p->riid };
+	bool hide = v && v->secret && !admin;
+	const void *data = NULL;
+	struct nlattr *rec, *path;
+	int i, dlen = 0, size;
+	u64 word;
+	u32 link;
+	u8 b;
+	void *pos;
+
+	if (v && !hide) {
+		switch (v->type) {
+		case KLWM2M_TYPE_STRING:
+		case KLWM2M_TYPE_OPAQUE:
+		case KLWM2M_TYPE_CORELNK:
+			data = v->data;
+			dlen = v->len;
+			break;
+		case KLWM2M_TYPE_BOOLEAN:
+			b = READ_ONCE(v->b);
+			data = &b;
+			dlen = sizeof(b);
+			break;
+		case KLWM2M_TYPE_OBJLNK:
+			link = READ_ONCE(v->objlnk);
+			data = &link;
+			dlen = sizeof(link);
+			break;
+		default:
+			word = READ_ONCE(v->u);
+			data = &word;
+			dlen = sizeof(word);
+			break;
+		}
+	}
+	size = nla_total_size(p->depth * nla_total_size(sizeof(u16)));
+	if (v)
+		size += nla_total_size(sizeof(u8)) + nla_total_size(hide ? 0 : dlen);
+	if (skb_tailroom(skb) < nla_total_size(size))
+		return -EMSGSIZE;
+	rec = skb_put(skb, nla_total_size(size));
+	rec->nla_type = KLWM2M_A_VALUE_RECORD | NLA_F_NESTED;
+	rec->nla_len = nla_attr_size(size);
+	path = nla_data(rec);
+	path->nla_type = KLWM2M_A_VALUE_PATH | NLA_F_NESTED;
+	path->nla_len = nla_attr_size(p->depth * nla_total_size(sizeof(u16)));
+	pos = nla_data(path);
+	for (i = 0; i < p->depth; i++)
+		pos = tree_attr(pos, KLWM2M_A_PATH_OBJ + i, &ids[i], sizeof(u16));
+	if (!v)
+		return 0;
+	pos = tree_attr(pos, KLWM2M_A_VALUE_TYPE, &v->type, sizeof(u8));
+	if (hide)
+		tree_attr(pos, KLWM2M_A_VALUE_SECRET, NULL, 0);
+	else
+		tree_attr(pos, KLWM2M_A_VALUE_DATA, data, dlen);
+	return 0;
+}
+
+/* The values of one instance under @f, in the dump's order. Under RCU. */
+static int tree_inst(struct sk_buff *skb, const struct klwm2m_path *f, struct klwm2m_path *p,
+		     const struct klwm2m_obj *obj, struct klwm2m_inst *inst, bool admin)
+{
+	const struct klwm2m_value *v;
+	unsigned long rid, riid;
+	void *entry;
+	int err;
+
+	rid = f->depth >= 3 ? f->rid : 0;
+	for (; (entry = xa_find(&inst->res, &rid, filter_max(f, 3, f->rid), XA_PRESENT)); rid++) {
+		const struct klwm2m_resdef *rd = klwm2m_resdef_find(&obj->def, rid);
+
+		if (!rd)
+			continue;
+		p->rid = rid;
+		if (!(rd->flags & KLWM2M_RES_MULTIPLE)) {
+			p->depth = 3;
+			err = tree_record(skb, p, entry, admin);
+			if (err)
+				return err;
+			continue;
+		}
+		p->depth = 4;
+		riid = f->depth >= 4 ? f->riid : 0;
+		for (; (v = xa_find(&((struct klwm2m_multi *)entry)->ris, &riid,
+				    filter_max(f, 4, f->riid), XA_PRESENT)); riid++) {
+			p->riid = riid;
+			err = tree_record(skb, p, v, admin);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/* Every record under @f. Under RCU. */
+static int tree_fill(struct sk_buff *skb, struct klwm2m_store *st, const struct klwm2m_path *f,
+		     bool admin)
+{
+	unsigned long oid = f->depth >= 1 ? f->oid : 0, iid;
+	struct klwm2m_inst *inst;
+	struct klwm2m_obj *obj;
+	int err;
+
+	for (; (obj = xa_find(&st->objs, &oid, filter_max(f, 1, f->oid), XA_PRESENT)); oid++) {
+		if (!admin && !klwm2m_obj_permits(&obj->def, MAY_READ))
+			continue;
+		iid = f->depth >= 2 ? f->iid : 0;
+		for (; (inst = xa_find(&obj->insts, &iid, filter_max(f, 2, f->iid), XA_PRESENT));
+		     iid++) {
+			struct klwm2m_path p = { .oid = oid, .iid = iid, .depth = 2 };
+
+			if (f->depth <= 2) {
+				err = tree_record(skb, &p, NULL, admin);
+				if (err)
+					return err;
+			}
+			err = tree_inst(skb, f, &p, obj, inst, admin);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Lockless tries (RCU, the store's seqcount) see a batch committed meanwhile
+ * and start again; the last one holds the writers' lock instead, so that a
+ * busy store cannot starve a reader.
+ */
+#define TREE_LOCKLESS_TRIES	2
+
+/* Fill @msg with the records under @f as one state of the store. */
+static int tree_snapshot(struct sk_buff *msg, struct genl_info *info, struct klwm2m_store *st,
+			 const struct klwm2m_path *f, bool admin)
+{
+	void *hdr = NULL;
+	unsigned int seq;
+	int tries, err;
+
+	for (tries = 0; tries <= TREE_LOCKLESS_TRIES; tries++) {
+		bool locked = tries == TREE_LOCKLESS_TRIES;
+
+		if (hdr)
+			genlmsg_cancel(msg, hdr);
+		hdr = genlmsg_put_reply(msg, info, &klwm2m_family, 0, KLWM2M_CMD_GET_TREE);
+		if (!hdr)
+			return -EMSGSIZE;
+		if (locked)
+			mutex_lock(&st->lock);
+		seq = read_seqcount_begin(&st->seq);
+		rcu_read_lock();
+		err = klwm2m_check_path(st, f, admin, info->extack);
+		if (!err)
+			err = tree_fill(msg, st, f, admin);
+		rcu_read_unlock();
+		if (locked)
+			mutex_unlock(&st->lock);
+		if (err)
+			break;
+		if (locked || !read_seqcount_retry(&st->seq, seq)) {
+			genlmsg_end(msg, hdr);
+			return 0;
+		}
+	}
+	genlmsg_cancel(msg, hdr);
+	return err;
+}
+
+int klwm2m_nl_get_tree_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct klwm2m_store *st = req_store(info);
+	bool admin = req_admin(skb, info);
+	u32 hint = READ_ONCE(st->tree_hint);
+	struct klwm2m_path f = { };
+	struct sk_buff *msg;
+	size_t size;
+	int err;
+
+	if (info->attrs[KLWM2M_A_VALUE_PATH]) {
+		err = parse_prefix(info->extack, info->attrs[KLWM2M_A_VALUE_PATH], &f);
+		if (err)
+			return err;
+	}
+	/*
+	 * The first buffer is sized for the store's last tree and a little
+	 * more (a reader asks for the same trees again): a buffer twice too
+	 * long would be copied into a shorter one on its way (netlink_trim()).
+	 * A longer tree is made again in a buffer twice as long, up to the
+	 * limit the reader's buffer is sized for. @size counts the skb's
+	 * shared info too: what is allocated.
+	 */
+	size = SKB_DATA_ALIGN(hint + hint / 8 + NLMSG_HDRLEN + GENL_HDRLEN) +
+	       SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	size = clamp_t(size_t, size, 1024, KLWM2M_GET_TREE_MAX);
+	for (;;) {
+		msg = nlmsg_new(SKB_WITH_OVERHEAD(size) - NLMSG_HDRLEN, GFP_KERNEL | __GFP_NOWARN);
+		if (!msg)
+			return -ENOMEM;
+		err = tree_snapshot(msg, info, st, &f, admin);
+		if (err != -EMSGSIZE || size >= KLWM2M_GET_TREE_MAX)
+			break;
+		nlmsg_free(msg);
+		size = min_t(size_t, size * 2, KLWM2M_GET_TREE_MAX);
+	}
+	if (err == -EMSGSIZE)
+		NL_SET_ERR_MSG(info->extack, "more records than one reply holds: dump them");
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	WRITE_ONCE(st->tree_hint, msg->len);
+	return genlmsg_reply(msg, info);
 }
 
 static size_t res_msg_size(const struct klwm2m_resdef *rd)

@@ -130,6 +130,7 @@ struct klwm2m_store {
 	u64 budget;
 	u32 max_value;
 	u32 gen;		/* bumped by every committed change, for dumps */
+	u32 tree_hint;		/* the last GET_TREE reply's length: the next one's first buffer */
 	bool sysfs;		/* the initial namespace's: shown under /sys/kernel/klwm2m */
 	/*
 	 * Told of each committed change before the lock is dropped (the

@@ -13,7 +13,8 @@
  * randomness (tokens, Message IDs, back-off) come from callbacks, so tests
  * drive both. Callbacks run from inside those two calls (and from
  * kcoap_ep_notify()/kcoap_ep_observe_cancel() for nothing but sending); they
- * may call any kcoap_ep_*() function except kcoap_ep_destroy().
+ * may call any kcoap_ep_*() function except kcoap_ep_destroy() (and
+ * kcoap_ep_input(), which refuses).
  *
  * Server side. Every request (after deduplication, Block1 reassembly and
  * Block2 continuation) reaches the request callback with a response message
@@ -247,8 +248,13 @@ void kcoap_ep_get_stats(const struct kcoap_ep *ep, struct kcoap_ep_stats *stats)
 /* ------------------------------------------------------------ the loop */
 
 /**
- * kcoap_ep_input() - read every datagram waiting on the socket and handle it
- * Return: datagrams handled (0 when none), or -errno from the socket.
+ * kcoap_ep_input() - read the datagrams waiting on the socket and handle them
+ *
+ * At most 256 per call (the loop's level-triggered epoll brings the rest).
+ * What the callbacks send meanwhile leaves at the end of the call, in order
+ * (several in one sendmmsg()); kcoap_ep_get_stats() counts each then.
+ * Return: datagrams handled (0 when none), or -errno from the socket;
+ * -EBUSY when called from one of the endpoint's callbacks.
  */
 int kcoap_ep_input(struct kcoap_ep *ep);
 

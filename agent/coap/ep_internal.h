@@ -17,6 +17,9 @@
 #ifndef KLWM2M_AGENT_COAP_EP_INTERNAL_H
 #define KLWM2M_AGENT_COAP_EP_INTERNAL_H
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
 #include "endpoint.h"
 
 /* Room for any message the endpoint builds: a block of at most 1024 bytes,
@@ -24,6 +27,8 @@
 #define KCOAP_EP_TXBUF		1536
 /* Largest datagram read; a longer one is dropped as truncated. */
 #define KCOAP_EP_RXBUF		8192
+/* Datagrams read by one recvmmsg(), and replies sent by one sendmmsg(). */
+#define KCOAP_EP_BATCH		8
 /* Request identity for Block1/Block2 state: method, Uri-Path, Uri-Query,
  * Accept, serialised; a request with a longer one is served without it. */
 #define KCOAP_EP_KEY_MAX	320
@@ -214,6 +219,30 @@ struct kcoap_b2 {
 	uint8_t *body;
 };
 
+/*
+ * Batched socket I/O (endpoint.c). kcoap_ep_input() reads up to
+ * KCOAP_EP_BATCH datagrams with one recvmmsg(), each into a full-size buffer
+ * (so nothing today's single buffer would take is cut), and queues the
+ * datagrams its handlers send, copied, for one sendmmsg() at the end of the
+ * batch. The buffers are one anonymous mapping (@rx, then @tx): a page costs
+ * memory only once a datagram lands on it, so an endpoint that sees one
+ * request at a time keeps the first page of rx[0] and tx[0] resident and
+ * nothing of the other slots.
+ */
+struct kcoap_io {
+	uint8_t (*rx)[KCOAP_EP_RXBUF];		/* [KCOAP_EP_BATCH], in the mapping */
+	uint8_t (*tx)[KCOAP_EP_TXBUF];		/* [KCOAP_EP_BATCH], in the mapping */
+	size_t map_len;
+	struct mmsghdr rx_msg[KCOAP_EP_BATCH];
+	struct iovec rx_iov[KCOAP_EP_BATCH];
+	struct kcoap_addr rx_peer[KCOAP_EP_BATCH];
+	bool in_input;				/* queue sends, flush at the end */
+	unsigned int n_tx;			/* queued */
+	struct mmsghdr tx_msg[KCOAP_EP_BATCH];
+	struct iovec tx_iov[KCOAP_EP_BATCH];
+	struct kcoap_addr tx_peer[KCOAP_EP_BATCH];
+};
+
 struct kcoap_ep {
 	int fd;
 	struct kcoap_ep_params p;
@@ -237,14 +266,16 @@ struct kcoap_ep {
 	unsigned int n_b2;
 
 	struct kcoap_ep_stats stats;
-	uint8_t *rxbuf;
+	struct kcoap_io io;		/* with a socket only */
 };
 
 /* ------------------------------------------------------------ endpoint.c */
 
 uint64_t kcoap_ep_now(struct kcoap_ep *ep);
 uint32_t kcoap_ep_rand(struct kcoap_ep *ep);
-/* Send one datagram; counts it. */
+/* Send one datagram; counts it. Inside kcoap_ep_input() (socket, no
+ * cfg.send) it is queued (copied) and sent, and counted, at the end of the
+ * batch: 0 then means queued. */
 int kcoap_ep_sendto(struct kcoap_ep *ep, const struct kcoap_addr *peer, const void *buf, size_t len);
 /* Build @m into @buf and send it. Return: the length, or -errno. */
 int kcoap_ep_send_msg(struct kcoap_ep *ep, const struct kcoap_addr *peer, const struct kcoap_msg *m,

@@ -6,7 +6,9 @@
  * fmt_choose()). The agent's handle is an admin's, so the kernel gives it
  * secrets and values of resources without the Read operation: those never
  * leave here (dm_readable()). Also the record list the Observe and the
- * notifications use.
+ * notifications use. The records come in one round trip with the kernel
+ * (klwm2m_read_tree(): one consistent snapshot); a tree beyond one reply
+ * (KLWM2M_GET_TREE_MAX, a few hundred values) is dumped instead.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -177,10 +179,15 @@ int dm_collect(struct dm_req *r, struct dm_recs *rs, struct fmt_diag *why)
 		if (r->path.depth == 4 && !(rd->flags & KLWM2M_RES_F_MULTIPLE))
 			return fmt_fail(why, -ENOENT, "resource %u has no instances", rd->id);
 	}
-	do {
-		dm_recs_reset(rs);
-		err = klwm2m_dump(r->dm->k, &r->path, collect_one, &c);
-	} while (err == -EAGAIN && ++tries < 3);
+	/* One snapshot in one round trip; a tree too large for one is dumped. */
+	dm_recs_reset(rs);
+	err = klwm2m_read_tree(r->dm->k, &r->path, collect_one, &c);
+	if (err == -EMSGSIZE) {
+		do {
+			dm_recs_reset(rs);
+			err = klwm2m_dump(r->dm->k, &r->path, collect_one, &c);
+		} while (err == -EAGAIN && ++tries < 3);
+	}
 	if (err) {
 		dm_recs_free(rs);
 		return fmt_fail(why, err, "%s", klwm2m_errmsg(r->dm->k)[0] ?

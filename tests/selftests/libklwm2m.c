@@ -342,6 +342,117 @@ TEST_F(lib, a_dump_stopped_by_its_callback_leaves_the_handle_usable)
 	ASSERT_EQ(2001, n);	/* the instance, then its values */
 }
 
+/* Each record as text ("/o/i/r/ri kind type=value"), appended to a buffer. */
+struct text {
+	char b[8192];
+	size_t len;
+	int n;
+};
+
+static int record_text(const struct klwm2m_record *rec, void *arg)
+{
+	struct text *t = arg;
+	char path[KLWM2M_PATH_STRLEN], val[128] = "";
+
+	klwm2m_path_format(&rec->path, path, sizeof(path));
+	if (rec->kind == KLWM2M_RECORD_VALUE && klwm2m_value_format(&rec->value, val, sizeof(val)) < 0)
+		strcpy(val, "?");
+	t->len += snprintf(t->b + t->len, sizeof(t->b) - t->len, "%s %d %d=%s\n", path, rec->kind,
+			   rec->value.type, val);
+	t->n++;
+	return t->len < sizeof(t->b) - 1 ? 0 : -ENOSPC;
+}
+
+TEST_F(lib, a_tree_read_gives_what_a_dump_gives_at_every_depth)
+{
+	struct klwm2m_path ri = { .oid = OID, .iid = 0, .rid = 2, .riid = 1, .depth = 4 };
+	const struct klwm2m_path paths[] = {
+		{ .depth = 0 }, { .oid = OID, .depth = 1 }, { .oid = OID, .iid = 0, .depth = 2 },
+		{ .oid = OID, .iid = 3, .depth = 2 }, RES(2), ri, RES(1), RES(3),
+	};
+	struct klwm2m_value v = { .type = KLWM2M_TYPE_INTEGER };
+	struct klwm2m_batch *b;
+	uint16_t iid = 3;
+
+	ASSERT_EQ(0, klwm2m_create(self->k, OID, 3, &iid)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	ASSERT_EQ(0, klwm2m_set_string(self->k, &RES(1), "Cel"));
+	ASSERT_EQ(0, klwm2m_set_float(self->k, &RES(3), -0.5));
+	ASSERT_EQ(0, klwm2m_set_opaque(self->k, &RES(8), "\0\1", 2));
+	ASSERT_EQ(0, klwm2m_set_int(self->k, &KLWM2M_PATH_RES(OID, 3, 0), 7));
+	ASSERT_EQ(0, klwm2m_batch_new(self->k, &b));
+	for (ri.riid = 0; ri.riid < 3; ri.riid++) {
+		v.i = 100 + ri.riid;
+		ASSERT_EQ(0, klwm2m_batch_add(b, &ri, &v));
+	}
+	ASSERT_EQ(0, klwm2m_batch_commit(b)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	klwm2m_batch_free(b);
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		struct text tree = { .len = 0 }, dump = { .len = 0 };
+		const struct klwm2m_path *p = paths[i].depth ? &paths[i] : NULL;
+
+		ASSERT_EQ(0, klwm2m_read_tree(self->k, p, record_text, &tree))
+			TH_LOG("path %zu: %s", i, klwm2m_errmsg(self->k));
+		ASSERT_EQ(0, klwm2m_dump(self->k, p, record_text, &dump));
+		EXPECT_LT(0, tree.n) TH_LOG("path %zu: no record", i);
+		EXPECT_STREQ(dump.b, tree.b) TH_LOG("path %zu", i);
+	}
+	/* The whole store: two instances, their values. */
+	{
+		struct text t = { .len = 0 };
+
+		ASSERT_EQ(0, klwm2m_read_tree(self->k, NULL, record_text, &t));
+		EXPECT_EQ(2 + 3 + 3 + 1, t.n) TH_LOG("%s", t.b);
+	}
+}
+
+TEST_F(lib, a_tree_read_of_what_does_not_exist_fails_with_the_kernels_reason)
+{
+	int n = 0;
+
+	EXPECT_EQ(-ENOENT, klwm2m_read_tree(self->k, &KLWM2M_PATH_RES(OID, 4, 0), count_records,
+					    &n));
+	EXPECT_STREQ("no such instance", klwm2m_errmsg(self->k));
+	EXPECT_EQ(-ENOENT, klwm2m_read_tree(self->k, &KLWM2M_PATH_RES(OID + 1, 0, 0),
+					    count_records, &n));
+	EXPECT_EQ(0, n);
+	/* the handle goes on */
+	EXPECT_EQ(0, klwm2m_read_tree(self->k, &(struct klwm2m_path){ .oid = OID, .depth = 1 },
+				      count_records, &n));
+	EXPECT_EQ(1, n);
+}
+
+TEST_F(lib, a_tree_longer_than_one_reply_fails_whole_and_the_dump_takes_it)
+{
+	struct klwm2m_path ri = { .oid = OID, .iid = 0, .rid = 2, .depth = 4 };
+	struct klwm2m_value v = { .type = KLWM2M_TYPE_INTEGER };
+	struct klwm2m_batch *b;
+	int n = 0;
+
+	/* Beyond a page: the kernel makes the reply again in a longer buffer. */
+	ASSERT_EQ(0, klwm2m_batch_new(self->k, &b));
+	for (ri.riid = 0; ri.riid < 300; ri.riid++)
+		ASSERT_EQ(0, klwm2m_batch_add(b, &ri, &v));
+	ASSERT_EQ(0, klwm2m_batch_commit(b)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	klwm2m_batch_free(b);
+	ASSERT_EQ(0, klwm2m_read_tree(self->k, &RES(2), count_records, &n))
+		TH_LOG("%s", klwm2m_errmsg(self->k));
+	EXPECT_EQ(300, n);
+
+	/* Beyond KLWM2M_GET_TREE_MAX: nothing delivered, a reason, the dump works. */
+	ASSERT_EQ(0, klwm2m_batch_new(self->k, &b));
+	for (ri.riid = 300; ri.riid < 2000; ri.riid++)
+		ASSERT_EQ(0, klwm2m_batch_add(b, &ri, &v));
+	ASSERT_EQ(0, klwm2m_batch_commit(b)) TH_LOG("%s", klwm2m_errmsg(self->k));
+	klwm2m_batch_free(b);
+	n = 0;
+	EXPECT_EQ(-EMSGSIZE, klwm2m_read_tree(self->k, &RES(2), count_records, &n));
+	EXPECT_EQ(0, n);
+	EXPECT_STREQ("more records than one reply holds: dump them", klwm2m_errmsg(self->k));
+	EXPECT_EQ(0, klwm2m_dump(self->k, &RES(2), count_records, &n));
+	EXPECT_EQ(2000, n);
+}
+
 struct writer {
 	struct klwm2m *k;
 	int n;

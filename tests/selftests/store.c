@@ -735,6 +735,52 @@ TEST_F(store, a_dump_shows_secrets_to_the_unprivileged_without_their_data)
 	EXPECT_EQ(0, as_nobody(self->family, nobody_dumps_no_secret));
 }
 
+/* GET_TREE of /3303/0/9: its one record names the secret, without its data. */
+static int tree_of_the_secret(int fd, int family, struct genl_ack *a)
+{
+	struct genl_req r;
+	size_t nest;
+
+	genl_req_init(&r, family, 0, KLWM2M_CMD_GET_TREE, KLWM2M_GENL_VERSION);
+	nest = genl_req_nest(&r, KLWM2M_A_VALUE_PATH);
+	put_u16(&r, KLWM2M_A_PATH_OBJ, 3303);
+	put_u16(&r, KLWM2M_A_PATH_INST, 0);
+	put_u16(&r, KLWM2M_A_PATH_RES, 9);
+	genl_req_nest_end(&r, nest);
+	return genl_exchange(fd, &r, a);
+}
+
+static int nobody_reads_no_secret_in_a_tree(int fd, int family)
+{
+	const struct nlattr *rec;
+	struct genl_ack a;
+
+	if (tree_of_the_secret(fd, family, &a) || a.error || !a.replied)
+		return 10;
+	rec = a.tb[KLWM2M_A_VALUE_RECORD];
+	if (!rec || !genl_nested(rec, KLWM2M_A_VALUE_SECRET) ||
+	    genl_nested(rec, KLWM2M_A_VALUE_DATA) || !genl_nested(rec, KLWM2M_A_VALUE_TYPE))
+		return 11;
+	return 0;
+}
+
+TEST_F(store, a_tree_shows_secrets_to_the_unprivileged_without_their_data)
+{
+	const struct nlattr *rec, *data;
+	struct genl_ack a;
+
+	set_examples(_metadata, self->fd, self->family);
+	ASSERT_EQ(0, tree_of_the_secret(self->fd, self->family, &a));
+	ASSERT_EQ(0, a.error) TH_LOG("%s", a.msg);
+	rec = a.tb[KLWM2M_A_VALUE_RECORD];
+	ASSERT_NE(NULL, rec);
+	data = genl_nested(rec, KLWM2M_A_VALUE_DATA);
+	ASSERT_NE(NULL, data);	/* an admin reads it */
+	EXPECT_EQ(0, memcmp("psk", PAYLOAD(data), 3));
+	EXPECT_EQ(NULL, genl_nested(rec, KLWM2M_A_VALUE_SECRET));
+	EXPECT_EQ(0, as_nobody(self->family, nobody_reads_no_secret_in_a_tree));
+}
+
 TEST_F(store, a_dump_of_what_does_not_exist_fails_with_a_message)
 {
 	int ids[] = { 3303, 7 }, intr;

@@ -166,6 +166,17 @@
  *	NLMSG_DONE itself, so a dump that fits one part is one read and is
  *	consistent unless the store changed while that part was made.
  *
+ * KLWM2M_CMD_GET_TREE: do, read permission. What a GET dump of the same
+ *	path returns, as one consistent snapshot in one reply: the path's
+ *	server-side Read in one round trip. Attribute set "value". Request:
+ *	KLWM2M_A_VALUE_PATH as for the dump (absent: the whole store).
+ *	Reply (KLWM2M_CMD_GET_TREE): one KLWM2M_A_VALUE_RECORD nest per record,
+ *	in the dump's order, each holding what a dump message holds (_PATH,
+ *	and _TYPE with _DATA or _SECRET for a value). No change committed
+ *	while the reply was made shows in part. Errors: as the dump's, and
+ *	-EMSGSIZE when the records would make the reply longer than
+ *	KLWM2M_GET_TREE_MAX bytes (dump them instead).
+ *
  * KLWM2M_CMD_OBJ_GET: do and dump, unprivileged. Attribute set "obj".
  *	Request (do): KLWM2M_A_OBJ_ID, required. Request (dump): nothing.
  *	Reply (KLWM2M_CMD_OBJ_GET), one per object in a dump, in ID order:
@@ -461,6 +472,7 @@ enum klwm2m_cmd {
 	KLWM2M_CMD_EXEC_DONE,
 	KLWM2M_CMD_EXEC_RESULT,		/* notification only */
 	KLWM2M_CMD_SAMPLE,		/* notification only */
+	KLWM2M_CMD_GET_TREE,
 
 	__KLWM2M_CMD_MAX
 };
@@ -558,12 +570,16 @@ enum klwm2m_value_attr {
 	KLWM2M_A_VALUE_PATH,
 	KLWM2M_A_VALUE_TYPE,
 	KLWM2M_A_VALUE_DATA,
-	KLWM2M_A_VALUE_SECRET,		/* dump reply only */
+	KLWM2M_A_VALUE_SECRET,		/* dump and GET_TREE records only */
+	KLWM2M_A_VALUE_RECORD,		/* GET_TREE reply only: nest of "value" */
 
 	__KLWM2M_A_VALUE_MAX
 };
 
 #define KLWM2M_A_VALUE_MAX (__KLWM2M_A_VALUE_MAX - 1)
+
+/* The longest KLWM2M_CMD_GET_TREE reply, netlink headers included. */
+#define KLWM2M_GET_TREE_MAX	32768
 
 #define KLWM2M_MCGRP_EVENTS	"events"
 

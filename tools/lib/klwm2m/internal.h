@@ -99,6 +99,15 @@ int klwm2m_transact_dump(struct klwm2m *k, struct nl_msg *msg, int maxattr,
 			 int (*parse)(struct nlattr **tb, const struct nlmsghdr *nlh, void *arg), void *arg, int *interrupted);
 
 /*
+ * Send @req, a complete request whose flags, sequence number and port are
+ * set here (no NLM_F_ACK), and read until its one reply or error: one send
+ * and one receive. @parse sees the reply message itself (its genetlink
+ * header checked), and its failure is returned.
+ */
+int klwm2m_transact_one(struct klwm2m *k, struct nlmsghdr *req,
+			int (*parse)(const struct nlmsghdr *nlh, void *arg), void *arg);
+
+/*
  * Reads one datagram from the kernel into k->rbuf; @flags: 0 or MSG_DONTWAIT.
  * Return: its length; -EAGAIN; -ENOBUFS (the socket overran: messages were
  * lost); -EMSGSIZE (larger than the buffer: lost); another -errno.

@@ -115,6 +115,9 @@ struct exchange {
 	int error;
 	int done;
 	int interrupted;	/* a message carried NLM_F_DUMP_INTR */
+	int one_reply;		/* no ACK was asked for: the reply ends it */
+	/* with one_reply: the reply's genetlink payload, unparsed */
+	int (*parse_raw)(const struct nlmsghdr *nlh, void *arg);
 };
 
 static void on_valid(struct exchange *x, const struct nlmsghdr *nlh)
@@ -125,6 +128,21 @@ static void on_valid(struct exchange *x, const struct nlmsghdr *nlh)
 	/* After a failure the rest of the reply is read and dropped. */
 	if (x->error)
 		return;
+	if (x->parse_raw) {
+		if (nlh->nlmsg_type != x->k->family ||
+		    nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN) {
+			x->error = -EBADMSG;
+			klwm2m_set_err(x->k, "malformed reply from the kernel");
+			return;
+		}
+		err = x->parse_raw(nlh, x->arg);
+		if (err) {
+			x->error = err;
+			if (err == -EBADMSG && !x->k->errmsg[0])
+				klwm2m_set_err(x->k, "malformed reply from the kernel");
+		}
+		return;
+	}
 	/* genlmsg_parse() checks the genetlink header first */
 	if (nlh->nlmsg_type != x->k->family ||
 	    genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, x->maxattr, NULL)) {
@@ -185,10 +203,12 @@ static void take(struct exchange *x, const struct nlmsghdr *nlh)
 	}
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		x->interrupted = 1;
-	if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE)
+	if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE) {
 		on_end(x, nlh);
-	else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE)
+	} else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE) {
 		on_valid(x, nlh);
+		x->done = x->one_reply;
+	}
 }
 
 /*
@@ -197,11 +217,13 @@ static void take(struct exchange *x, const struct nlmsghdr *nlh)
  * failure is returned, the rest of the reply being read and dropped.
  * Messages the kernel sends on its own meanwhile are queued (queue.c).
  */
+static int wait_reply(struct exchange *x);
+
 static int exchange(struct klwm2m *k, struct nl_msg *msg, int maxattr,
 		    int (*parse)(struct nlattr **, const struct nlmsghdr *, void *), void *arg, int *interrupted)
 {
 	struct exchange x = { .k = k, .parse = parse, .maxattr = maxattr, .arg = arg };
-	int err, flags = 0;
+	int err;
 
 	klwm2m_clear_err(k);
 	err = nl_send_auto(k->sk, msg);
@@ -211,7 +233,39 @@ static int exchange(struct klwm2m *k, struct nl_msg *msg, int maxattr,
 		klwm2m_set_err(k, "sending to the kernel failed: %s", nl_geterror(err));
 		return klwm2m_nle_to_errno(err);
 	}
-	while (!x.done) {
+	err = wait_reply(&x);
+	if (interrupted)
+		*interrupted = x.interrupted;
+	return err;
+}
+
+int klwm2m_transact_one(struct klwm2m *k, struct nlmsghdr *req,
+			int (*parse)(const struct nlmsghdr *nlh, void *arg), void *arg)
+{
+	struct exchange x = { .k = k, .one_reply = 1, .parse_raw = parse, .arg = arg };
+	ssize_t n;
+
+	klwm2m_clear_err(k);
+	req->nlmsg_flags = NLM_F_REQUEST;
+	req->nlmsg_seq = x.seq = nl_socket_use_seq(k->sk);
+	req->nlmsg_pid = nl_socket_get_local_port(k->sk);
+	do
+		n = send(nl_socket_get_fd(k->sk), req, req->nlmsg_len, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		klwm2m_set_err(k, "sending to the kernel failed: %s", strerror(errno));
+		return -errno;
+	}
+	return wait_reply(&x);
+}
+
+/* Read until @x is answered; see exchange(). */
+static int wait_reply(struct exchange *x)
+{
+	struct klwm2m *k = x->k;
+	int flags = 0;
+
+	while (!x->done) {
 		const struct nlmsghdr *nlh;
 		int len = klwm2m_recv(k, flags);
 
@@ -245,11 +299,9 @@ static int exchange(struct klwm2m *k, struct nl_msg *msg, int maxattr,
 			return len;
 		}
 		for (nlh = (const void *)k->rbuf; nlmsg_ok(nlh, len); nlh = nlmsg_next((void *)nlh, &len))
-			take(&x, nlh);
+			take(x, nlh);
 	}
-	if (interrupted)
-		*interrupted = x.interrupted;
-	return x.error;
+	return x->error;
 }
 
 int klwm2m_transact(struct klwm2m *k, struct nl_msg *msg, int maxattr,

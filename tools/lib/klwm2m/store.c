@@ -4,6 +4,7 @@
  * dumps, over KLWM2M_CMD_INST_*, _SET and _GET.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/klwm2m.h>
@@ -25,30 +26,37 @@ int klwm2m_put_path(struct nl_msg *msg, int attrtype, const struct klwm2m_path *
 	return nla_nest_end(msg, nest) ? -EMSGSIZE : 0;
 }
 
-/* A path nest as the kernel sends it: OBJ, then INST, RES, RINST in turn. */
 /*
- * The IDs of a path nest: as nla_parse_nested() would see them (the last
- * of a repeated attribute counts, others are ignored), without filling a
- * table of every attribute type first: every record of a dump has one.
+ * The IDs of a path nest as the kernel sends it (OBJ, then INST, RES, RINST
+ * in turn): as nla_parse_nested() would see them (the last of a repeated
+ * attribute counts, others are ignored, the walk stops at a cut one),
+ * without filling a table of every attribute type or calling into libnl
+ * per attribute: every record of a dump or tree has one.
  */
 int klwm2m_get_path(const struct nlattr *nest, struct klwm2m_path *p)
 {
-	struct nlattr *tb[KLWM2M_PATH_DEPTH_MAX] = { NULL };
+	const unsigned char *pos = (const unsigned char *)nest + NLA_HDRLEN;
+	const unsigned char *end = (const unsigned char *)nest + nest->nla_len;
+	const struct nlattr *tb[KLWM2M_PATH_DEPTH_MAX] = { NULL };
 	uint16_t *ids[] = { &p->oid, &p->iid, &p->rid, &p->riid };
-	struct nlattr *a;
-	int rem;
 
 	memset(p, 0, sizeof(*p));
-	nla_for_each_nested(a, (struct nlattr *)nest, rem) {
-		int t = nla_type(a) - KLWM2M_A_PATH_OBJ;
+	if (nest->nla_len < NLA_HDRLEN)
+		return -EBADMSG;
+	while (end - pos >= (ptrdiff_t)NLA_HDRLEN) {
+		const struct nlattr *a = (const void *)pos;
+		int t = (a->nla_type & NLA_TYPE_MASK) - KLWM2M_A_PATH_OBJ;
 
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > end - pos)
+			break;
 		if (t >= 0 && t < KLWM2M_PATH_DEPTH_MAX)
 			tb[t] = a;
+		pos += NLA_ALIGN(a->nla_len);
 	}
 	for (int i = 0; i < KLWM2M_PATH_DEPTH_MAX && tb[i]; i++) {
-		if (nla_len(tb[i]) != sizeof(uint16_t))
+		if (tb[i]->nla_len != NLA_HDRLEN + sizeof(uint16_t))
 			return -EBADMSG;
-		*ids[i] = nla_get_u16(tb[i]);
+		memcpy(ids[i], (const unsigned char *)tb[i] + NLA_HDRLEN, sizeof(uint16_t));
 		p->depth = i + 1;
 	}
 	return p->depth ? 0 : -EBADMSG;
@@ -832,6 +840,105 @@ static int parse_record(struct nlattr **tb, const struct nlmsghdr *nlh, void *ar
 			return err;
 	}
 	return d->cb(&rec, d->arg);
+}
+
+/* ---------------------------------------------------------------- trees */
+
+/* The next attribute of [*pos, end), or NULL at the end; -EBADMSG when cut. */
+static inline const struct nlattr *attr_next(const unsigned char **pos, const unsigned char *end,
+					     int *err)
+{
+	const struct nlattr *a = (const void *)*pos;
+
+	if (end - *pos < (ptrdiff_t)NLA_HDRLEN)
+		return NULL;
+	if (a->nla_len < NLA_HDRLEN || a->nla_len > end - *pos) {
+		*err = -EBADMSG;
+		return NULL;
+	}
+	size_t step = NLA_ALIGN((size_t)a->nla_len), left = (size_t)(end - *pos);
+
+	*pos += step < left ? step : left;
+	return a;
+}
+
+/*
+ * A GET_TREE reply, walked in place: each KLWM2M_A_VALUE_RECORD nest's
+ * attributes go to parse_record() as a dump message's would (the last of
+ * a repeated attribute counts, unknown ones are ignored).
+ */
+static int parse_tree(const struct nlmsghdr *nlh, void *arg)
+{
+	const unsigned char *pos = (const unsigned char *)nlmsg_data(nlh) + GENL_HDRLEN;
+	const unsigned char *end = (const unsigned char *)nlh + nlh->nlmsg_len;
+	const struct nlattr *rec;
+	int err = 0;
+
+	while ((rec = attr_next(&pos, end, &err))) {
+		struct nlattr *tb[KLWM2M_A_VALUE_MAX + 1] = { NULL };
+		const unsigned char *in = (const unsigned char *)rec + NLA_HDRLEN;
+		const unsigned char *in_end = (const unsigned char *)rec + rec->nla_len;
+		const struct nlattr *a;
+
+		if ((rec->nla_type & NLA_TYPE_MASK) != KLWM2M_A_VALUE_RECORD)
+			continue;
+		while ((a = attr_next(&in, in_end, &err))) {
+			int t = a->nla_type & NLA_TYPE_MASK;
+
+			if (t <= KLWM2M_A_VALUE_MAX)
+				tb[t] = (struct nlattr *)a;
+		}
+		if (err)
+			return err;
+		err = parse_record(tb, nlh, arg);
+		if (err)
+			return err;
+	}
+	return err;
+}
+
+KLWM2M_API int klwm2m_read_tree(struct klwm2m *k, const struct klwm2m_path *path,
+				int (*cb)(const struct klwm2m_record *rec, void *arg), void *arg)
+{
+	const uint16_t ids[] = { path ? path->oid : 0, path ? path->iid : 0,
+				 path ? path->rid : 0, path ? path->riid : 0 };
+	struct dump_ctx d = { .cb = cb, .arg = arg };
+	/* the request: headers, then the path nest of at most four u16s */
+	union {
+		struct nlmsghdr nlh;
+		unsigned char b[NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN +
+				KLWM2M_PATH_DEPTH_MAX * NLA_ALIGN(NLA_HDRLEN + sizeof(uint16_t))];
+	} req;
+	struct genlmsghdr *g = (void *)(req.b + NLMSG_HDRLEN);
+	struct nlattr *nest = (void *)(req.b + NLMSG_HDRLEN + GENL_HDRLEN);
+	unsigned char *pos = (unsigned char *)nest + NLA_HDRLEN;
+	int depth = path ? path->depth : 0;
+
+	klwm2m_clear_err(k);
+	if (depth < 0 || depth > KLWM2M_PATH_DEPTH_MAX) {
+		klwm2m_set_err(k, "a path has at most %d levels", KLWM2M_PATH_DEPTH_MAX);
+		return -EINVAL;
+	}
+	memset(&req, 0, sizeof(req));
+	req.nlh.nlmsg_type = (uint16_t)k->family;
+	g->cmd = KLWM2M_CMD_GET_TREE;
+	g->version = KLWM2M_GENL_VERSION;
+	for (int i = 0; i < depth; i++) {
+		struct nlattr *a = (void *)pos;
+
+		a->nla_type = KLWM2M_A_PATH_OBJ + i;
+		a->nla_len = NLA_HDRLEN + sizeof(uint16_t);
+		memcpy(pos + NLA_HDRLEN, &ids[i], sizeof(uint16_t));
+		pos += NLA_ALIGN(a->nla_len);
+	}
+	if (depth) {
+		nest->nla_type = KLWM2M_A_VALUE_PATH | NLA_F_NESTED;
+		nest->nla_len = (uint16_t)(pos - (unsigned char *)nest);
+	} else {
+		pos = (unsigned char *)nest;
+	}
+	req.nlh.nlmsg_len = (uint32_t)(pos - req.b);
+	return klwm2m_transact_one(k, &req.nlh, parse_tree, &d);
 }
 
 KLWM2M_API int klwm2m_dump(struct klwm2m *k, const struct klwm2m_path *path,

@@ -491,6 +491,25 @@ struct klwm2m_record {
 int klwm2m_dump(struct klwm2m *k, const struct klwm2m_path *path,
 		int (*cb)(const struct klwm2m_record *rec, void *arg), void *arg);
 
+/**
+ * klwm2m_read_tree() - what klwm2m_dump() gives, as one snapshot in one reply
+ * @k: handle
+ * @path: as for klwm2m_dump()
+ * @cb: as for klwm2m_dump()
+ * @arg: passed to @cb
+ *
+ * The records under @path in the dump's order, all from one state of the
+ * store (never -EAGAIN), in one round trip with the kernel: a server's
+ * Read. For trees up to KLWM2M_GET_TREE_MAX bytes of reply (a few hundred
+ * values); larger ones fail with -EMSGSIZE before any record is delivered:
+ * dump them.
+ *
+ * Return: 0; what @cb returned; -EMSGSIZE; -ENOENT when @path does not
+ * exist; -EPERM; -EOPNOTSUPP from a module without KLWM2M_CMD_GET_TREE.
+ */
+int klwm2m_read_tree(struct klwm2m *k, const struct klwm2m_path *path,
+		     int (*cb)(const struct klwm2m_record *rec, void *arg), void *arg);
+
 /* ---------------------------------------------------------------- object definitions */
 
 /**
