@@ -32,10 +32,13 @@ struct lwm2m_dm;
  * struct lwm2m_dm_hooks - what the DM half asks of the session half
  * @update_trigger: the server executed /1/x/8 (Registration Update
  *	Trigger) for short server ID @ssid: send an Update now. 0 or -errno.
+ * @disable: the server executed /1/x/4 (Disable) for @ssid: deregister
+ *	after the response, stay away for /1/x/5 seconds. 0 or -errno.
  * @arg: passed to the hooks
  */
 struct lwm2m_dm_hooks {
 	int (*update_trigger)(void *arg, uint16_t ssid);
+	int (*disable)(void *arg, uint16_t ssid);
 	void *arg;
 };
 

@@ -9,8 +9,9 @@
  * The kernel sends exactly one result per accepted execute, -ETIMEDOUT at
  * the latest, so no timer is kept here; at most DM_EXEC_MAX wait at once.
  *
- * /1/x/8 (Registration Update Trigger) is the agent's own: the session
- * half sends an Update to the server instance x configures.
+ * /1/x/8 (Registration Update Trigger) and /1/x/4 (Disable) are the agent's
+ * own: the session half sends an Update to the server instance x
+ * configures, or deregisters from it for its Disable Timeout (/1/x/5).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -30,7 +31,11 @@ struct dm_exec {
 	struct kcoap_ep_pending *pending;
 };
 
-static int update_trigger(struct dm_req *r)
+/*
+ * The short server ID of the Server instance @r executes a resource of, or
+ * 0 with the response set to the failure.
+ */
+static uint16_t server_ssid(struct dm_req *r)
 {
 	struct lwm2m_dm *dm = r->dm;
 	struct klwm2m_path p = r->path;
@@ -40,19 +45,34 @@ static int update_trigger(struct dm_req *r)
 
 	p.rid = 0;	/* Short Server ID */
 	err = klwm2m_get(dm->k, &p, &v);
-	if (err)
-		return dm_fail_kernel(r, err, "server instance's short server ID");
+	if (err) {
+		dm_fail_kernel(r, err, "server instance's short server ID");
+		return 0;
+	}
 	ssid = v.type == KLWM2M_TYPE_UNSIGNED ? (int64_t)(v.u & 0xffff) :
 	       v.type == KLWM2M_TYPE_INTEGER ? v.i : -1;
 	klwm2m_value_release(&v);
-	if (ssid < 1 || ssid > KLWM2M_ID_MAX)
-		return dm_fail(r, -EINVAL, "server instance %u has no valid short server ID",
-			       r->path.iid);
-	if (!dm->hooks.update_trigger)
-		return dm_fail(r, -ENOSYS, "no registration to update");
-	err = dm->hooks.update_trigger(dm->hooks.arg, (uint16_t)ssid);
+	if (ssid < 1 || ssid > KLWM2M_ID_MAX) {
+		dm_fail(r, -EINVAL, "server instance %u has no valid short server ID",
+			r->path.iid);
+		return 0;
+	}
+	return (uint16_t)ssid;
+}
+
+/* /1/x/8 (Registration Update Trigger) and /1/x/4 (Disable): the session's. */
+static int server_exec(struct dm_req *r, int (*hook)(void *arg, uint16_t ssid), const char *what)
+{
+	uint16_t ssid = server_ssid(r);
+	int err;
+
+	if (!ssid)
+		return 0;	/* the response says why */
+	if (!hook)
+		return dm_fail(r, -ENOSYS, "no registration to %s", what);
+	err = hook(r->dm->hooks.arg, ssid);
 	if (err)
-		return dm_fail(r, err, "update trigger: %s", strerror(-err));
+		return dm_fail(r, err, "%s: %s", what, strerror(-err));
 	r->resp->code = KCOAP_CHANGED;
 	return 0;
 }
@@ -78,7 +98,9 @@ int dm_execute(struct dm_req *r)
 		return dm_fail(r, -E2BIG, "execute arguments longer than %d bytes",
 			       KLWM2M_EXEC_ARGS_MAX);
 	if (r->path.oid == 1 && r->path.rid == 8)
-		return update_trigger(r);
+		return server_exec(r, dm->hooks.update_trigger, "update");
+	if (r->path.oid == 1 && r->path.rid == 4)
+		return server_exec(r, dm->hooks.disable, "disable");
 	if (dm->nexecs >= DM_EXEC_MAX)
 		return dm_fail(r, -EBUSY, "%d executes wait already", DM_EXEC_MAX);
 	e = calloc(1, sizeof(*e));

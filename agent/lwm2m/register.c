@@ -477,16 +477,24 @@ void lwm2m_reg_changed(struct lwm2m_server *s, bool objects)
 		lwm2m_reg_update_now(s);
 }
 
-/* The server's timer: the lifetime's refresh, or the next Register attempt. */
+static void disable_now(struct lwm2m_server *s);
+
+/*
+ * The server's timer: the lifetime's refresh, the next Register attempt, a
+ * Disable to carry out, or the end of the disabled period.
+ */
 static void on_timer(struct loop *l, struct loop_timer *t, void *arg)
 {
 	struct lwm2m_server *s = arg;
 
 	(void)l;
 	(void)t;
-	if (s->state == LWM2M_REG_REGISTERED)
+	if (s->disabling)
+		disable_now(s);
+	else if (s->state == LWM2M_REG_REGISTERED)
 		lwm2m_reg_update_now(s);
-	else if (s->state == LWM2M_REG_WAITING || s->state == LWM2M_REG_IDLE)
+	else if (s->state == LWM2M_REG_WAITING || s->state == LWM2M_REG_IDLE ||
+		 s->state == LWM2M_REG_DISABLED)
 		lwm2m_reg_start(s);
 }
 
@@ -513,7 +521,12 @@ static void on_deregister(void *arg, struct kcoap_ep *ep, int err, const struct 
 		loop_stop_done(sess->a->loop);
 }
 
-int lwm2m_reg_deregister(struct lwm2m_server *s)
+/*
+ * Cancel what is in flight or waiting; when registered, forget the server's
+ * observations and send Deregister with @cb. 1 when it is in flight.
+ */
+static int send_deregister(struct lwm2m_server *s, kcoap_ep_response_fn cb,
+			   enum lwm2m_reg_state after)
 {
 	bool was = lwm2m_server_registered(s);
 	struct kcoap_msg m;
@@ -524,14 +537,14 @@ int lwm2m_reg_deregister(struct lwm2m_server *s)
 		kcoap_ep_request_cancel(s->sess->ep, s->call);
 		s->call = NULL;
 	}
-	set_state(s, LWM2M_REG_DEREGISTERED);
+	set_state(s, after);
 	if (!was)
 		return 0;
 	lwm2m_dm_server_gone(s->sess->dm, s->ssid);
 	kcoap_msg_init(&m, KCOAP_CON, KCOAP_DELETE, 0);
 	rc = lwm2m_location_add(&s->loc, &m);
 	if (!rc)
-		rc = request(s, &m, on_deregister);
+		rc = request(s, &m, cb);
 	if (rc) {
 		log_warn("server %u: cannot send Deregister: %s", s->ssid, strerror(-rc));
 		return 0;
@@ -539,6 +552,66 @@ int lwm2m_reg_deregister(struct lwm2m_server *s)
 	set_state(s, LWM2M_REG_DEREGISTERING);
 	log_info("server %u: Deregister %s", s->ssid, s->loc.text);
 	return 1;
+}
+
+int lwm2m_reg_deregister(struct lwm2m_server *s)
+{
+	s->disabling = false;
+	return send_deregister(s, on_deregister, LWM2M_REG_DEREGISTERED);
+}
+
+/* ---------------------------------------------------------------- Disable (/1/x/4) */
+
+/* Deregistered (or not registered): stay away for /1/x/5 seconds. */
+static void disabled(struct lwm2m_server *s)
+{
+	struct lwm2m_account acc;
+	uint32_t secs = 86400;	/* the TS default, when the account cannot be read */
+
+	if (!lwm2m_server_account(kernel(s), s->ssid, &acc))
+		secs = acc.disable_timeout;
+	set_state(s, LWM2M_REG_DISABLED);
+	log_notice("server %u disabled for %u s (its Disable Timeout)", s->ssid, secs);
+	arm_s(s, secs);
+}
+
+static void on_disable_deregister(void *arg, struct kcoap_ep *ep, int err,
+				  const struct kcoap_msg *resp, const uint8_t *body,
+				  size_t body_len)
+{
+	struct lwm2m_server *s = arg;
+	char buf[64];
+
+	(void)ep;
+	(void)body;
+	(void)body_len;
+	s->call = NULL;
+	if (!err && resp->code == KCOAP_DELETED)
+		log_notice("server %u: Deregister done: its account is disabled", s->ssid);
+	else
+		log_warn("server %u: Deregister before the disabled period: %s", s->ssid,
+			 why(err, err ? 0 : resp->code, buf, sizeof(buf)));
+	disabled(s);
+}
+
+static void disable_now(struct lwm2m_server *s)
+{
+	s->disabling = false;
+	if (!send_deregister(s, on_disable_deregister, LWM2M_REG_DISABLED))
+		disabled(s);
+}
+
+void lwm2m_reg_disable(struct lwm2m_server *s)
+{
+	if (s->sess->stopping)
+		return;
+	/* From the timer, so that the execute's response leaves first (TS E.2). */
+	s->disabling = true;
+	loop_timer_cancel(s->sess->a->loop, &s->timer);
+	if (loop_timer_arm_ms(s->sess->a->loop, &s->timer, 0)) {
+		log_err("server %u: no memory for a timer: disabling at once", s->ssid);
+		disable_now(s);
+	}
 }
 
 void lwm2m_reg_timer_init(struct lwm2m_server *s)

@@ -76,6 +76,14 @@ void lwm2m_reg_update_now(struct lwm2m_server *s);
 void lwm2m_reg_changed(struct lwm2m_server *s, bool objects);
 
 /**
+ * lwm2m_reg_disable() - the server executed /1/x/4 (Disable): once the
+ * execute's response is out, Deregister, then register again after the
+ * Disable Timeout (/1/x/5, 86400 s by default). Meanwhile the server's
+ * requests are answered as any stranger's (4.01).
+ */
+void lwm2m_reg_disable(struct lwm2m_server *s);
+
+/**
  * lwm2m_reg_deregister() - the stop: cancel what is in flight or waiting;
  * when registered, send Deregister
  * Return: 1 when a Deregister is in flight (its end decrements the

@@ -18,11 +18,12 @@
 #include "log.h"
 #include "lwm2m/server.h"
 
-/* LwM2M TS 1.1, the Server object (E.2): defaults of /1/x/17..20. */
+/* LwM2M TS 1.1, the Server object (E.2): defaults of /1/x/17..20 and /1/x/5. */
 #define RETRY_COUNT_DEFAULT	5
 #define RETRY_TIMER_DEFAULT	60
 #define SEQ_DELAY_DEFAULT	86400
 #define SEQ_RETRY_DEFAULT	1
+#define DISABLE_TIMEOUT_DEFAULT	86400
 
 int lwm2m_server_init(struct lwm2m_server *s, const struct config_server *c,
 		      struct lwm2m_session *sess)
@@ -139,6 +140,8 @@ int lwm2m_server_account(struct klwm2m *k, uint16_t ssid, struct lwm2m_account *
 	get_u32_default(k, acc->iid, 18, &acc->retry_timer, 0);
 	get_u32_default(k, acc->iid, 19, &acc->seq_delay, 0);
 	get_u32_default(k, acc->iid, 20, &acc->seq_retry_count, 1);
+	acc->disable_timeout = DISABLE_TIMEOUT_DEFAULT;
+	get_u32_default(k, acc->iid, 5, &acc->disable_timeout, 0);
 	return 0;
 }
 
@@ -152,6 +155,7 @@ const char *lwm2m_reg_state_name(enum lwm2m_reg_state st)
 		[LWM2M_REG_WAITING] = "waiting to retry",
 		[LWM2M_REG_DEREGISTERING] = "deregistering",
 		[LWM2M_REG_DEREGISTERED] = "deregistered",
+		[LWM2M_REG_DISABLED] = "disabled",
 	};
 
 	if ((unsigned int)st < sizeof(names) / sizeof(names[0]) && names[st])

@@ -33,6 +33,7 @@ enum lwm2m_reg_state {
 	LWM2M_REG_WAITING,		/* a Register failed: the retry timer is armed */
 	LWM2M_REG_DEREGISTERING,	/* Deregister in flight */
 	LWM2M_REG_DEREGISTERED,		/* done (the agent stops) */
+	LWM2M_REG_DISABLED,		/* /1/x/4 executed: registers again when the timer fires */
 };
 
 struct lwm2m_session;
@@ -53,7 +54,9 @@ struct lwm2m_session;
  * @update_wanted: send an Update as soon as the request in flight is done
  * @attempt: Register attempts failed in the current sequence
  * @sequence: communication sequences failed
- * @timer: Update timer (registered) or retry timer (waiting)
+ * @disabling: /1/x/4 was executed: deregister (the timer, at once, after the
+ *	execute's response), then stay disabled for /1/x/5 seconds
+ * @timer: Update timer (registered), retry timer (waiting), disable timer
  * @call: the request in flight, or NULL
  * @sess: the session
  */
@@ -69,7 +72,7 @@ struct lwm2m_server {
 	struct lwm2m_location loc;
 	uint32_t reg_lifetime;
 	char reg_binding[4];
-	bool objects_dirty, update_wanted;
+	bool objects_dirty, update_wanted, disabling;
 	unsigned int attempt, sequence;
 	struct loop_timer timer;
 	struct kcoap_ep_call *call;
@@ -83,12 +86,14 @@ struct lwm2m_server {
  * @binding: /1/x/7
  * @retry_count, @retry_timer, @seq_delay, @seq_retry_count: /1/x/17..20, or
  *	the TS defaults (5, 60 s, 86400 s, 1) when not set
+ * @disable_timeout: /1/x/5, seconds, or the TS default (86400) when not set
  */
 struct lwm2m_account {
 	uint16_t iid;
 	uint32_t lifetime;
 	char binding[4];
 	uint32_t retry_count, retry_timer, seq_delay, seq_retry_count;
+	uint32_t disable_timeout;
 };
 
 /**

@@ -135,18 +135,34 @@ static void ep_timer(struct loop *l, struct loop_timer *t, void *arg)
 
 /* ---------------------------------------------------------------- the DM half */
 
+static struct lwm2m_server *server_by_ssid(struct lwm2m_session *s, uint16_t ssid)
+{
+	for (unsigned int i = 0; i < s->nservers; i++)
+		if (s->servers[i].ssid == ssid)
+			return &s->servers[i];
+	return NULL;
+}
+
 static int update_trigger(void *arg, uint16_t ssid)
 {
-	struct lwm2m_session *s = arg;
+	struct lwm2m_server *srv = server_by_ssid(arg, ssid);
 
-	for (unsigned int i = 0; i < s->nservers; i++) {
-		if (s->servers[i].ssid == ssid) {
-			log_info("server %u: Registration Update Trigger", ssid);
-			lwm2m_reg_update_now(&s->servers[i]);
-			return 0;
-		}
-	}
-	return -ENOENT;
+	if (!srv)
+		return -ENOENT;
+	log_info("server %u: Registration Update Trigger", ssid);
+	lwm2m_reg_update_now(srv);
+	return 0;
+}
+
+static int disable(void *arg, uint16_t ssid)
+{
+	struct lwm2m_server *srv = server_by_ssid(arg, ssid);
+
+	if (!srv)
+		return -ENOENT;
+	log_info("server %u: Disable", ssid);
+	lwm2m_reg_disable(srv);
+	return 0;
 }
 
 /* The DM half's kernel handlers, each followed by a re-arm of the CoAP timer. */
@@ -359,7 +375,7 @@ static int events_open(struct lwm2m_session *s)
 int lwm2m_session_start(struct agent *a, struct lwm2m_session **out)
 {
 	struct lwm2m_session *s = calloc(1, sizeof(*s));
-	struct lwm2m_dm_hooks hooks = { .update_trigger = update_trigger };
+	struct lwm2m_dm_hooks hooks = { .update_trigger = update_trigger, .disable = disable };
 	int rc;
 
 	*out = NULL;

@@ -7,7 +7,9 @@
 # them, no Security object); the server reads /3/0 in TLV and SenML JSON
 # through the agent; an app creates /3303/1 and an Update with the new
 # object list follows; an Update comes before the lifetime ends; the server
-# executes Registration Update Trigger (/1/0/8) and gets an Update; a peer
+# executes Registration Update Trigger (/1/0/8) and gets an Update; it
+# executes Disable (/1/0/4) with a Disable Timeout (/1/0/5) of 3 s: the agent
+# deregisters and registers again 3 s later; a peer
 # that is no registered server gets 4.01; SIGTERM makes the agent
 # Deregister and exit 0. TAP output. Runs in the test VM with the module
 # loaded, in a network namespace of its own (a fresh, empty store).
@@ -31,6 +33,12 @@ wait-update within 10
 wait-update within 20
 execute /1/0/8 expect 2.04
 wait-update within 10
+exec-shell "$ctl set /1/0/5 3 && date +%s.%N >$work/disable.t0"
+execute /1/0/4 expect 2.04
+wait-deregister within 10
+wait-register 20
+exec-shell "date +%s.%N >$work/disable.t1"
+read /3303/0/5700 accept=text expect 2.05 value 5700=21.5
 exec-shell "kill -TERM \$(cat $work/agent.pid)"
 wait-deregister within 10
 SCN
@@ -84,6 +92,17 @@ step "the Update after an instance was created lists </3303/1>, without lt or b"
 
 updates=$(grep -c "^# update rd/1" "$work/srv.out")
 step "3 Updates or more ($updates)" [ "$updates" -ge 3 ]
+
+disable_period() { # deregistered, then registered again no sooner than 3 s later
+	local t0 t1
+	grep -q "^# deregister rd/1 " "$work/srv.out" || { cat "$work/srv.out"; return 1; }
+	grep -q "^# register rd/2 " "$work/srv.out" || { cat "$work/srv.out"; return 1; }
+	grep -q "server 1 disabled for 3 s" "$work/agent.log" || return 1
+	t0=$(cat "$work/disable.t0") && t1=$(cat "$work/disable.t1") || return 1
+	awk -v a="$t0" -v b="$t1" 'BEGIN { d = b - a; print "registered again after " d " s";
+		exit !(d >= 3 && d < 15) }'
+}
+step "Disable: Deregister, then Register again after the 3 s Disable Timeout" disable_period
 
 status=0
 wait_exit "$apid" 10 || status=$?
