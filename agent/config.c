@@ -103,7 +103,7 @@ void config_errf(char *err, size_t errlen, const char *file, unsigned int line,
 
 enum section { SEC_NONE, SEC_AGENT, SEC_DEVICE, SEC_SERVER };
 
-#define AGENT_KEYS 6
+#define AGENT_KEYS 9
 
 struct parse {
 	struct config *c;
@@ -307,6 +307,66 @@ static int agent_listen_port(struct parse *p, const char *v, char *why, size_t n
 	return err;
 }
 
+/* RFC 7252 section 4.8's transmission parameters, for links slower than its defaults assume. */
+static int agent_ack_timeout(struct parse *p, const char *v, char *why, size_t n)
+{
+	uint64_t ms;
+	int err = parse_u64(v, 100, 600000, &ms, why, n);
+
+	if (!err)
+		p->c->coap_ack_timeout_ms = (uint32_t)ms;
+	return err;
+}
+
+/* A decimal 1..10 with at most three fraction digits ("1.5"), kept in thousandths. */
+static int agent_ack_random_factor(struct parse *p, const char *v, char *why, size_t n)
+{
+	const char *dot = strchr(v, '.');
+	uint64_t whole, frac = 0;
+	char ipart[8];
+	size_t ilen = dot ? (size_t)(dot - v) : strlen(v), flen = dot ? strlen(dot + 1) : 0;
+	int err;
+
+	if (!ilen || ilen >= sizeof(ipart) || (dot && (!flen || flen > 3))) {
+		snprintf(why, n, "'%s': expected a decimal 1..10 with at most 3 digits after the point",
+			 v);
+		return -EINVAL;
+	}
+	memcpy(ipart, v, ilen);
+	ipart[ilen] = '\0';
+	err = parse_u64(ipart, 1, 10, &whole, why, n);
+	for (size_t i = 0; !err && i < 3; i++) {
+		char d = i < flen ? dot[1 + i] : '0';
+
+		if (d < '0' || d > '9') {
+			snprintf(why, n, "'%s' is not a decimal number", v);
+			return -EINVAL;
+		}
+		frac = frac * 10 + (uint64_t)(d - '0');
+	}
+	if (err) {
+		snprintf(why, n, "'%s': expected a decimal 1..10 with at most 3 digits after the point",
+			 v);
+		return err;
+	}
+	if (whole * 1000 + frac > 10000) {
+		snprintf(why, n, "%s is above 10", v);
+		return -ERANGE;
+	}
+	p->c->coap_ack_random_factor_permille = (uint32_t)(whole * 1000 + frac);
+	return 0;
+}
+
+static int agent_max_retransmit(struct parse *p, const char *v, char *why, size_t n)
+{
+	uint64_t r;
+	int err = parse_u64(v, 1, 16, &r, why, n);
+
+	if (!err)
+		p->c->coap_max_retransmit = (uint32_t)r;
+	return err;
+}
+
 static const struct {
 	const char *name;
 	int (*parse)(struct parse *p, const char *v, char *why, size_t n);
@@ -317,6 +377,9 @@ static const struct {
 	{ "objects", agent_objects },
 	{ "listen_address", agent_listen_address },
 	{ "listen_port", agent_listen_port },
+	{ "coap_ack_timeout_ms", agent_ack_timeout },
+	{ "coap_ack_random_factor", agent_ack_random_factor },
+	{ "coap_max_retransmit", agent_max_retransmit },
 };
 
 /* ---------------------------------------------------------------- [server SSID] */

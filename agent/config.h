@@ -59,6 +59,10 @@ struct config {
 	unsigned int nobjects, objects_line;
 	char listen_address[INET6_ADDRSTRLEN];	/* "": any address of the server's family */
 	uint16_t listen_port;		/* 0: any */
+	/* RFC 7252 4.8's transmission parameters; 0: the RFC's default */
+	uint32_t coap_ack_timeout_ms;	/* ACK_TIMEOUT */
+	uint32_t coap_ack_random_factor_permille;	/* ACK_RANDOM_FACTOR x 1000 */
+	uint32_t coap_max_retransmit;	/* MAX_RETRANSMIT */
 	struct config_server servers[CONFIG_SERVERS_MAX];
 	unsigned int nservers;
 	struct config_device device[CONFIG_DEVICE_MAX];

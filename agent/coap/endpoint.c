@@ -148,6 +148,11 @@ static int params_resolve(const struct kcoap_ep_params *in, struct kcoap_ep_para
 	return 0;
 }
 
+const struct kcoap_ep_params *kcoap_ep_params(const struct kcoap_ep *ep)
+{
+	return &ep->p;
+}
+
 int kcoap_ep_set_params(struct kcoap_ep *ep, const struct kcoap_ep_params *params)
 {
 	struct kcoap_ep_params p;

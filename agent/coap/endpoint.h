@@ -242,6 +242,9 @@ int kcoap_ep_local(const struct kcoap_ep *ep, struct kcoap_addr *addr);
 /** kcoap_ep_set_params() - change parameters (zeros: defaults). -EINVAL when invalid. */
 int kcoap_ep_set_params(struct kcoap_ep *ep, const struct kcoap_ep_params *params);
 
+/** kcoap_ep_params() - the parameters in force, defaults and derived values filled in. */
+const struct kcoap_ep_params *kcoap_ep_params(const struct kcoap_ep *ep);
+
 /** kcoap_ep_get_stats() - a copy of the counters. */
 void kcoap_ep_get_stats(const struct kcoap_ep *ep, struct kcoap_ep_stats *stats);
 

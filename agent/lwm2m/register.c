@@ -234,7 +234,7 @@ static void registered(struct lwm2m_server *s, const struct kcoap_msg *resp)
 	s->sequence = 0;
 	log_notice("registered with server %u (%s) at %s: lifetime %u s, binding %s", s->ssid,
 		   s->uri, s->loc.text, s->reg_lifetime, s->reg_binding);
-	arm_s(s, lwm2m_reg_update_delay_s(s->reg_lifetime));
+	arm_s(s, lwm2m_reg_update_delay_s(s->reg_lifetime, s->sess->margin_s));
 	if (s->update_wanted)
 		lwm2m_reg_update_now(s);
 }
@@ -388,7 +388,7 @@ static void on_update(void *arg, struct kcoap_ep *ep, int err, const struct kcoa
 	}
 	set_state(s, LWM2M_REG_REGISTERED);
 	log_info("server %u: Update done (2.04): lifetime %u s", s->ssid, s->reg_lifetime);
-	arm_s(s, lwm2m_reg_update_delay_s(s->reg_lifetime));
+	arm_s(s, lwm2m_reg_update_delay_s(s->reg_lifetime, s->sess->margin_s));
 	if (s->update_wanted)
 		lwm2m_reg_update_now(s);
 }

@@ -40,16 +40,17 @@
 
 /**
  * lwm2m_reg_update_delay_s() - when to refresh a registration of lifetime
- * @lt seconds: lt - margin, margin = max(lt / 10, MAX_TRANSMIT_WAIT) but at
- * most lt / 2, and never before 1 s. 20 s -> 10 s; 300 s -> 207 s;
- * 86400 s -> 77760 s.
+ * @lt seconds: lt - margin, margin = max(lt / 10, @wait_s) but at most
+ * lt / 2, and never before 1 s; @wait_s is MAX_TRANSMIT_WAIT (a CON's worst
+ * case: 93 s with RFC 7252's parameters). With 93 s: 20 s -> 10 s;
+ * 300 s -> 207 s; 86400 s -> 77760 s.
  */
-static inline uint32_t lwm2m_reg_update_delay_s(uint32_t lt)
+static inline uint32_t lwm2m_reg_update_delay_s(uint32_t lt, uint32_t wait_s)
 {
 	uint32_t margin = lt / 10;
 
-	if (margin < LWM2M_REG_MARGIN_S)
-		margin = LWM2M_REG_MARGIN_S;
+	if (margin < wait_s)
+		margin = wait_s;
 	if (margin > lt / 2)
 		margin = lt / 2;
 	return lt - margin ? lt - margin : 1;

@@ -322,6 +322,12 @@ static int endpoint_open(struct lwm2m_session *s)
 	const struct config *c = s->a->cfg;
 	struct kcoap_ep_config ec = { .on_request = on_request, .on_observe_end = on_observe_end,
 				      .arg = s };
+	/* the configuration's transmission parameters; zeros are the RFC's */
+	struct kcoap_ep_params params = {
+		.ack_timeout_ms = c->coap_ack_timeout_ms,
+		.ack_random_factor_permille = c->coap_ack_random_factor_permille,
+		.max_retransmit = c->coap_max_retransmit,
+	};
 	struct kcoap_addr bind;
 	const char *host = c->listen_address;
 	char local[INET6_ADDRSTRLEN + 16];
@@ -340,11 +346,14 @@ static int endpoint_open(struct lwm2m_session *s)
 		return rc;
 	}
 	ec.bind = &bind;
+	ec.params = &params;
 	rc = kcoap_ep_create(&ec, &s->ep);
 	if (rc) {
 		log_err("CoAP endpoint on %s port %u: %s", host, c->listen_port, strerror(-rc));
 		return rc;
 	}
+	/* an Update leaves early enough for its retransmissions to end in time */
+	s->margin_s = (kcoap_ep_params(s->ep)->response_timeout_ms + 999) / 1000;
 	if (!kcoap_ep_local(s->ep, &bind))
 		log_info("CoAP endpoint on %s", addr_str(&bind, local, sizeof(local)));
 	rc = loop_fd_add(s->a->loop, kcoap_ep_fd(s->ep), EPOLLIN, ep_readable, s);

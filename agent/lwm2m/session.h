@@ -38,6 +38,7 @@ struct lwm2m_session {
 	struct lwm2m_server servers[CONFIG_SERVERS_MAX];
 	unsigned int nservers;
 	unsigned int deregs;		/* Deregisters in flight at the stop */
+	uint32_t margin_s;		/* MAX_TRANSMIT_WAIT of the endpoint's parameters, seconds */
 	bool stopping;
 };
 

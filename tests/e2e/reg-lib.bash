@@ -144,3 +144,23 @@ setup() {
 	"$ctl" create /3303/0 >/dev/null &&
 	"$ctl" set /3303/0/5700 21.5 /3303/0/5701 Cel
 }
+
+# retry_account COUNT TIMER SEQ_DELAY SEQ_RETRIES: the Server instance /1/0
+# (SSID 1, lifetime 60 s, binding U) before the agent starts (it updates the
+# instance in place), with these communication retry resources (/1/0/17..20).
+retry_account() {
+	"$ctl" create /1/0 >/dev/null &&
+	"$ctl" set /1/0/0 1 /1/0/1 60 /1/0/6 false /1/0/7 U \
+		/1/0/17 "$1" /1/0/18 "$2" /1/0/19 "$3" /1/0/20 "$4"
+}
+
+# finish: the agent, told to stop, exits 0 (a step); the plan; the status.
+finish() {
+	local status=0
+	wait_exit "$apid" 10 || status=$?
+	apid=
+	step "SIGTERM: the agent exits 0 (status $status)" [ "$status" = 0 ]
+	[ "$rc" = 0 ] || show_agent_log
+	echo "1..$n"
+	exit "$rc"
+}

@@ -40,6 +40,9 @@ static void a_full_file_sets_every_value(void **state)
 		"objects = objects /abs/dir\n"
 		"listen_address = ::1\n"
 		"listen_port = 56830\n"
+		"coap_ack_timeout_ms = 10000\n"
+		"coap_ack_random_factor = 1.25\n"
+		"coap_max_retransmit = 6\n"
 		"\n"
 		"[server 101]\n"
 		"uri = coap://[2001:db8::1]:5683\n"
@@ -68,9 +71,12 @@ static void a_full_file_sets_every_value(void **state)
 	assert_int_equal(7, c->objects_line);
 	assert_string_equal("::1", c->listen_address);
 	assert_int_equal(56830, c->listen_port);
+	assert_int_equal(10000, c->coap_ack_timeout_ms);
+	assert_int_equal(1250, c->coap_ack_random_factor_permille);
+	assert_int_equal(6, c->coap_max_retransmit);
 	assert_int_equal(2, c->nservers);
 	assert_int_equal(101, c->servers[0].ssid);
-	assert_int_equal(11, c->servers[0].line);
+	assert_int_equal(14, c->servers[0].line);
 	assert_string_equal("coap://[2001:db8::1]:5683", c->servers[0].uri);
 	assert_int_equal(300, c->servers[0].lifetime);
 	assert_string_equal("U", c->servers[0].binding);
@@ -83,7 +89,7 @@ static void a_full_file_sets_every_value(void **state)
 	assert_int_equal(2, c->ndevice);
 	assert_string_equal("model_number", c->device[1].key);
 	assert_string_equal("GW-100", c->device[1].value);
-	assert_int_equal(23, c->device[1].line);
+	assert_int_equal(26, c->device[1].line);
 	config_free(c);
 }
 
@@ -99,6 +105,9 @@ static void omitted_keys_take_the_defaults(void **state)
 	assert_int_equal(0, c->use_syslog);
 	assert_string_equal("", c->listen_address);
 	assert_int_equal(0, c->listen_port);
+	assert_int_equal(0, c->coap_ack_timeout_ms);	/* the RFC's, in the endpoint */
+	assert_int_equal(0, c->coap_ack_random_factor_permille);
+	assert_int_equal(0, c->coap_max_retransmit);
 	assert_int_equal(86400, c->servers[0].lifetime);
 	assert_string_equal("U", c->servers[0].binding);
 	assert_int_equal(0, c->servers[0].default_pmin);
@@ -221,6 +230,18 @@ static const struct refusal refusals[] = {
 	  "test.conf:2: key 'Model Number' in [device]: unknown key: [device] keys are object 3's resource names in lowercase with '_' (model_number)" },
 	{ "a device key given twice", "[device]\nmodel_number = a\nmodel_number = b\n",
 	  "test.conf:3: key 'model_number' in [device]: given twice (first at line 2)" },
+	{ "an ACK timeout below 100 ms", "[agent]\ncoap_ack_timeout_ms = 50\n",
+	  "test.conf:2: key 'coap_ack_timeout_ms' in [agent]: 50 is outside 100..600000" },
+	{ "an ACK random factor below 1", "[agent]\ncoap_ack_random_factor = 0.5\n",
+	  "test.conf:2: key 'coap_ack_random_factor' in [agent]: '0.5': expected a decimal 1..10 with at most 3 digits after the point" },
+	{ "an ACK random factor above 10", "[agent]\ncoap_ack_random_factor = 10.001\n",
+	  "test.conf:2: key 'coap_ack_random_factor' in [agent]: 10.001 is above 10" },
+	{ "an ACK random factor with 4 decimals", "[agent]\ncoap_ack_random_factor = 1.2345\n",
+	  "test.conf:2: key 'coap_ack_random_factor' in [agent]: '1.2345': expected a decimal 1..10 with at most 3 digits after the point" },
+	{ "an ACK random factor with a letter", "[agent]\ncoap_ack_random_factor = 1.5x\n",
+	  "test.conf:2: key 'coap_ack_random_factor' in [agent]: '1.5x' is not a decimal number" },
+	{ "no retransmission", "[agent]\ncoap_max_retransmit = 0\n",
+	  "test.conf:2: key 'coap_max_retransmit' in [agent]: 0 is outside 1..16" },
 	{ "the first error of several", "[agent]\nfoo = 1\nbar = 2\n",
 	  "test.conf:2: key 'foo' in [agent]: unknown key" },
 };

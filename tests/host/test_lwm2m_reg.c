@@ -21,13 +21,15 @@
 static void update_comes_before_the_lifetime_ends(void **state)
 {
 	(void)state;
-	assert_int_equal(lwm2m_reg_update_delay_s(20), 10);	/* margin capped at half */
-	assert_int_equal(lwm2m_reg_update_delay_s(300), 207);	/* MAX_TRANSMIT_WAIT */
-	assert_int_equal(lwm2m_reg_update_delay_s(86400), 77760);	/* a tenth */
-	assert_int_equal(lwm2m_reg_update_delay_s(1), 1);	/* never 0 */
-	assert_int_equal(lwm2m_reg_update_delay_s(0), 1);
+	assert_int_equal(lwm2m_reg_update_delay_s(20, LWM2M_REG_MARGIN_S), 10);	/* margin capped at half */
+	assert_int_equal(lwm2m_reg_update_delay_s(300, LWM2M_REG_MARGIN_S), 207);	/* MAX_TRANSMIT_WAIT */
+	assert_int_equal(lwm2m_reg_update_delay_s(86400, LWM2M_REG_MARGIN_S), 77760);	/* a tenth */
+	/* a slower link's MAX_TRANSMIT_WAIT (ACK_TIMEOUT 10 s: 465 s) moves it */
+	assert_int_equal(lwm2m_reg_update_delay_s(3600, 465), 3135);
+	assert_int_equal(lwm2m_reg_update_delay_s(1, LWM2M_REG_MARGIN_S), 1);	/* never 0 */
+	assert_int_equal(lwm2m_reg_update_delay_s(0, LWM2M_REG_MARGIN_S), 1);
 	for (uint32_t lt = 2; lt < 5000; lt++) {
-		uint32_t d = lwm2m_reg_update_delay_s(lt);
+		uint32_t d = lwm2m_reg_update_delay_s(lt, LWM2M_REG_MARGIN_S);
 
 		assert_true(d >= lt / 2 && d < lt);
 	}
