@@ -23,20 +23,29 @@ port=5683
 step "the store is prepared (objects, /3303/0)" setup
 step "the Server instance retries after 1 s" retry_account 3 1 30 1
 
-# The sink: every datagram's arrival (monotonic seconds) and Message ID.
+# The sink: every datagram's arrival and Message ID. The arrival time is the
+# kernel's receive timestamp (SO_TIMESTAMPNS, taken on loopback while the
+# agent's sendmsg() runs), not when this script got the CPU: on the
+# one-CPU test VM the agent may run on for tens of milliseconds first.
 python3 - "$port" >"$work/sink.out" 2>&1 <<'PY' &
-import socket, sys, time
+import socket, struct, sys, time
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
 s.bind(("127.0.0.1", int(sys.argv[1])))
 end = time.monotonic() + 60
 while time.monotonic() < end:
     s.settimeout(end - time.monotonic())
     try:
-        d, _ = s.recvfrom(4096)
+        d, anc, _, _ = s.recvmsg(4096, socket.CMSG_SPACE(16))
     except socket.timeout:
         break
+    ts = [struct.unpack("qq", data[:16]) for level, kind, data in anc
+          if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS]
+    if not ts:
+        sys.exit("no SO_TIMESTAMPNS control message")
     if len(d) >= 4:
-        print("%.3f %d %d" % (time.monotonic(), d[1], d[2] << 8 | d[3]), flush=True)
+        print("%.3f %d %d" % (ts[0][0] + ts[0][1] / 1e9, d[1], d[2] << 8 | d[3]), flush=True)
 PY
 extra_pids+=("$!")
 sleep 0.5
