@@ -20,10 +20,14 @@
  * values in one batch after the instance exists; when the batch fails the
  * instance is deleted again, so the store is as before. A resource without
  * the Write operation in a Create is a bad request (4.00), in a Write an
- * operation not allowed (4.05).
+ * operation not allowed (4.05). So is a Create that leaves out a mandatory
+ * resource a server can write (TS 1.1 Core 6.3.7, "Mandatory Resources are
+ * not specified"): the app fills the read-only ones, the server must give
+ * the rest.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lwm2m/attrs.h"
@@ -39,6 +43,7 @@ struct wctx {
 	struct klwm2m_path cleared;	/* the last multiple resource cleared */
 	unsigned int ninst;		/* instance records seen (create, first pass) */
 	int inst_iid;			/* the payload's instance, -1: none named */
+	unsigned char *named;		/* create: per resdef, whether the payload has it */
 	struct fmt_diag why;
 };
 
@@ -99,9 +104,14 @@ static int w_record(const struct klwm2m_record *rec, void *arg)
 static int w_count(const struct klwm2m_record *rec, void *arg)
 {
 	struct wctx *w = arg;
+	const struct klwm2m_resdef *rd;
 
-	if (rec->kind != KLWM2M_RECORD_INSTANCE)
+	if (rec->kind != KLWM2M_RECORD_INSTANCE) {
+		rd = w->named ? dm_resdef(w->r->def, rec->path.rid) : NULL;
+		if (rd)
+			w->named[rd - w->r->def->res] = 1;
 		return 0;
+	}
 	if (++w->ninst > 1)
 		return fmt_fail(&w->why, -EBADMSG, "one instance per Create");
 	w->inst_iid = rec->path.iid == KLWM2M_ID_NONE ? -1 : rec->path.iid;
@@ -200,11 +210,58 @@ int dm_write_attrs(struct dm_req *r)
 	return 0;
 }
 
+/* Whether @rd must be in a Create's payload: mandatory, and the server may write it. */
+static int create_needs(const struct klwm2m_resdef *rd)
+{
+	return (rd->flags & KLWM2M_RES_F_MANDATORY) && (rd->ops & KLWM2M_OP_WRITE);
+}
+
+/*
+ * First pass of a Create: the payload's instance, and whether it has every
+ * resource create_needs(). 0, or 1 with the request answered.
+ */
+static int create_check(struct wctx *w, int cf)
+{
+	const struct klwm2m_objdef *def = w->r->def;
+	struct fmt_decoder dec = { .type = w_type, .record = w_count, .arg = w };
+	unsigned int i, need = 0;
+	int err = 0;
+
+	for (i = 0; i < def->nres; i++)
+		need += create_needs(&def->res[i]);
+	if (need && w->r->req->body_len) {
+		w->named = calloc(def->nres, 1);
+		if (!w->named) {
+			dm_fail(w->r, -ENOMEM, "out of memory");
+			return 1;
+		}
+	}
+	if (w->r->req->body_len)
+		err = fmt_decode(cf, &w->r->path, w->r->req->body, w->r->req->body_len, &dec,
+				 &w->why);
+	if (err) {
+		dm_fail(w->r, err, "%s", w->why.msg);
+		err = 1;
+	} else if (need) {
+		for (i = 0; i < def->nres; i++) {
+			if (create_needs(&def->res[i]) && !(w->named && w->named[i])) {
+				dm_fail(w->r, -EINVAL,
+					"mandatory resource %u (%s) is missing from the Create",
+					def->res[i].id, def->res[i].name);
+				err = 1;
+				break;
+			}
+		}
+	}
+	free(w->named);
+	w->named = NULL;
+	return err;
+}
+
 int dm_create(struct dm_req *r)
 {
 	struct lwm2m_dm *dm = r->dm;
 	struct wctx w = { .r = r, .create = 1, .inst_iid = -1 };
-	struct fmt_decoder dec = { .type = w_type, .record = w_count, .arg = &w };
 	struct klwm2m_path inst = r->path;
 	int cf = -1, answered, err;
 
@@ -212,10 +269,9 @@ int dm_create(struct dm_req *r)
 		err = content_format(r, &cf, &answered);
 		if (answered)
 			return err;
-		err = fmt_decode(cf, &r->path, r->req->body, r->req->body_len, &dec, &w.why);
-		if (err)
-			return dm_fail(r, err, "%s", w.why.msg);
 	}
+	if (create_check(&w, cf))
+		return 0;	/* answered */
 	err = klwm2m_create(dm->k, r->path.oid, w.inst_iid, &w.iid);
 	if (err)
 		return dm_fail_kernel(r, err, "create");

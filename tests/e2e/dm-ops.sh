@@ -182,6 +182,19 @@ create_readonly_refused() { # 5701 is read-only: 4.00, and no instance is left
 	coap -m post -t 11542 -f "$work/tlv" /3303 && code_is 4.00 &&
 		! "$ctl" dump /3303/2 >/dev/null 2>&1
 }
+create_mandatory_missing() { # /32769's Name (0) is mandatory and writable
+	printf '\xc1\x02\x74' >"$work/tlv"	# 2 = "t" only
+	coap -m post -t 11542 -f "$work/tlv" /32769 && code_is 4.00 &&
+		trace_has "mandatory resource 0 (Name) is missing" &&
+		! "$ctl" dump /32769/1 >/dev/null 2>&1 &&
+		coap -m post /32769 && code_is 4.00 && ! "$ctl" dump /32769/1 >/dev/null 2>&1
+}
+create_mandatory_given() {
+	printf '\xc1\x00\x6e\xc1\x02\x74' >"$work/tlv"	# 0 = "n", 2 = "t"
+	coap -m post -t 11542 -f "$work/tlv" /32769 && code_is 2.01 &&
+		trace_has "Location-Path:32769, Location-Path:1" && eq /32769/1/0 n &&
+		coap -m delete /32769/1 && code_is 2.02
+}
 delete_instance() {
 	coap -m delete /3303/1 && code_is 2.02 && ! "$ctl" get /3303/1/5750 >/dev/null 2>&1
 }
@@ -313,6 +326,8 @@ step "Write-Attributes gt on a string: 4.00 with the kernel's reason, nothing se
 step "Write-Attributes dim is refused with 4.00" attr_unknown
 step "Create /3303 in TLV: 2.01 at /3303/1" create_tlv
 step "Create with a read-only resource: 4.00 and no instance left" create_readonly_refused
+step "Create without a mandatory writable resource: 4.00, no instance" create_mandatory_missing
+step "Create with the mandatory resource: 2.01" create_mandatory_given
 step "Delete /3303/1: 2.02, its values gone" delete_instance
 step "Delete /3/0 (single-instance object): 4.05, still there" delete_single_instance_object
 step "Execute /3/0/4 reaches the owning app with its arguments" exec_owned
