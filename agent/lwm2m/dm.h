@@ -73,6 +73,19 @@ void lwm2m_dm_free(struct lwm2m_dm *dm);
 void lwm2m_dm_kernel_handlers(struct klwm2m_handlers *h);
 
 /**
+ * lwm2m_dm_exec_guard() - answer the executes whose result is overdue
+ * @dm: the state
+ *
+ * The kernel sends one result per execute, within its exec_timeout_ms; one
+ * still missing 2 s after that was lost (the agent's kernel socket overran)
+ * and its request is answered 5.00 now. Call it after a request and when
+ * the delay it returned has passed.
+ *
+ * Return: milliseconds until the next execute's deadline, 0 when none waits.
+ */
+uint64_t lwm2m_dm_exec_guard(struct lwm2m_dm *dm);
+
+/**
  * lwm2m_dm_request() - answer a request from a registered server
  * @dm: the state
  * @ssid: the short server ID of the server the request came from

@@ -40,6 +40,7 @@ struct lwm2m_dm {
 	struct dm_obs *obs;		/* the observations, a list */
 	struct dm_exec *execs;		/* executes waiting for their result */
 	unsigned int nexecs;
+	uint32_t exec_timeout_ms;	/* the kernel's, read at the first execute */
 	struct fmt_buf out;		/* the current response's payload */
 	struct dm_recs recs;		/* the current Read's records */
 	char location[KLWM2M_PATH_STRLEN];

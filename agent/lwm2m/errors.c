@@ -30,6 +30,7 @@
  *   -EBUSY       Execute: too many executes wait already	5.03
  *   -EPIPE, -EAGAIN, -ETIMEDOUT  Execute: the owner went away, its queue
  *                was full, it did not answer in time		5.03
+ *   -EIO         Execute: its result was lost on its way to the agent	5.00
  *   anything else						5.00
  */
 #include <errno.h>

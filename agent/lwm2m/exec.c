@@ -6,8 +6,13 @@
  * (kcoap_ep_defer(): an empty ACK now, the separate response later) until
  * the kernel's result arrives through the exec_result handler: 2.04, or
  * the status mapped by errors.c (no owner, owner gone or too slow: 5.03).
- * The kernel sends exactly one result per accepted execute, -ETIMEDOUT at
- * the latest, so no timer is kept here; at most DM_EXEC_MAX wait at once.
+ * The kernel sends exactly one result per accepted execute, -ETIMEDOUT
+ * after its exec_timeout_ms at the latest; at most DM_EXEC_MAX wait at once.
+ * A result can still be lost: the kernel drops what does not fit the
+ * agent's socket (ENOBUFS, under a flood of notifications). So each execute
+ * also has a deadline, the kernel's timeout and DM_EXEC_GRACE_MS after it
+ * started, and lwm2m_dm_exec_guard() answers 5.00 for any past it: the
+ * server gets an answer rather than a response that never comes.
  *
  * /1/x/8 (Registration Update Trigger) and /1/x/4 (Disable) are the agent's
  * own: the session half sends an Update to the server instance x
@@ -17,19 +22,54 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "lwm2m/args.h"
 #include "lwm2m/dm_internal.h"
 
 #define DM_EXEC_MAX	64
+/* How late after the kernel's timeout a result counts as lost. */
+#define DM_EXEC_GRACE_MS	2000
+/* The module's exec_timeout_ms, read once; its maximum when unreadable. */
+#define DM_EXEC_TIMEOUT_PARAM	"/sys/module/klwm2m/parameters/exec_timeout_ms"
+#define DM_EXEC_TIMEOUT_MAX_MS	600000
 
 struct dm_exec {
 	struct dm_exec *next;
 	uint32_t id;
 	uint16_t ssid;
+	uint64_t deadline_ms;		/* CLOCK_MONOTONIC: past it, the result was lost */
 	struct kcoap_ep_pending *pending;
 };
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The kernel's exec_timeout_ms (a read-only module parameter), read once. */
+static uint32_t kernel_exec_timeout_ms(struct lwm2m_dm *dm)
+{
+	unsigned int ms = 0;
+	FILE *f;
+
+	if (dm->exec_timeout_ms)
+		return dm->exec_timeout_ms;
+	f = fopen(DM_EXEC_TIMEOUT_PARAM, "re");
+	if (!f || fscanf(f, "%u", &ms) != 1 || !ms || ms > DM_EXEC_TIMEOUT_MAX_MS) {
+		log_rl(LOG_WARNING, "%s unreadable: a lost execute result is assumed after %u ms",
+		       DM_EXEC_TIMEOUT_PARAM, DM_EXEC_TIMEOUT_MAX_MS + DM_EXEC_GRACE_MS);
+		ms = DM_EXEC_TIMEOUT_MAX_MS;
+	}
+	if (f)
+		fclose(f);
+	dm->exec_timeout_ms = ms;
+	return ms;
+}
 
 /*
  * The short server ID of the Server instance @r executes a resource of, or
@@ -116,6 +156,7 @@ int dm_execute(struct dm_req *r)
 	}
 	e->id = id;
 	e->ssid = r->ssid;
+	e->deadline_ms = now_ms() + kernel_exec_timeout_ms(dm) + DM_EXEC_GRACE_MS;
 	e->pending = kcoap_ep_defer(r->ep, r->req);
 	/* kept even without a handle: its result is then swallowed */
 	e->next = dm->execs;
@@ -126,39 +167,66 @@ int dm_execute(struct dm_req *r)
 	return KCOAP_EP_DEFERRED;
 }
 
+/* Answer @e's deferred request with @status (0: 2.04), then free it. */
+static void exec_answer(struct lwm2m_dm *dm, struct dm_exec *e, int status, const char *why)
+{
+	char diag[96];
+	struct kcoap_msg m;
+	int err;
+
+	if (e->pending) {
+		kcoap_msg_init(&m, KCOAP_CON, lwm2m_errno_code(status, LWM2M_OP_EXEC_RESULT), 0);
+		if (status) {
+			snprintf(diag, sizeof(diag), "execute: %s", why);
+			kcoap_msg_set_payload(&m, diag, strlen(diag));
+			log_rl(LOG_INFO, "server %u: execute %u: %s", e->ssid, e->id, diag);
+		}
+		err = kcoap_ep_respond(dm->ep, e->pending, &m);
+		if (err)
+			log_rl(LOG_WARNING, "server %u: execute %u: response not sent: %s", e->ssid,
+			       e->id, strerror(-err));
+	}
+	free(e);
+}
+
 int dm_exec_result(struct klwm2m *k, uint32_t id, int status, void *arg)
 {
 	struct lwm2m_dm *dm = arg;
 	struct dm_exec **pp, *e;
-	char why[96];
-	struct kcoap_msg m;
-	int err;
 
 	(void)k;
 	for (pp = &dm->execs; *pp && (*pp)->id != id; pp = &(*pp)->next)
 		;
 	e = *pp;
 	if (!e)
-		return 0;	/* not ours: another part of the agent's */
+		return 0;	/* not ours, or answered as lost already */
 	*pp = e->next;
 	dm->nexecs--;
-	if (e->pending) {
-		kcoap_msg_init(&m, KCOAP_CON, lwm2m_errno_code(status, LWM2M_OP_EXEC_RESULT), 0);
-		if (status) {
-			snprintf(why, sizeof(why), "execute: %s",
-				 status == -ETIMEDOUT ? "the application did not answer in time" :
-				 status == -EPIPE ? "the application went away" :
-				 strerror(-status));
-			kcoap_msg_set_payload(&m, why, strlen(why));
-			log_rl(LOG_INFO, "server %u: execute %u: %s", e->ssid, id, why);
-		}
-		err = kcoap_ep_respond(dm->ep, e->pending, &m);
-		if (err)
-			log_rl(LOG_WARNING, "server %u: execute %u: response not sent: %s", e->ssid,
-			       id, strerror(-err));
-	}
-	free(e);
+	exec_answer(dm, e, status,
+		    status == -ETIMEDOUT ? "the application did not answer in time" :
+		    status == -EPIPE ? "the application went away" : strerror(-status));
 	return 0;
+}
+
+uint64_t lwm2m_dm_exec_guard(struct lwm2m_dm *dm)
+{
+	uint64_t now = now_ms(), next = 0;
+	struct dm_exec **pp = &dm->execs, *e;
+
+	while ((e = *pp)) {
+		if (e->deadline_ms > now) {
+			if (!next || e->deadline_ms < next)
+				next = e->deadline_ms;
+			pp = &e->next;
+			continue;
+		}
+		*pp = e->next;
+		dm->nexecs--;
+		log_rl(LOG_WARNING, "server %u: execute %u: no result from the kernel %u ms after its timeout: lost (kernel messages dropped)",
+		       e->ssid, e->id, DM_EXEC_GRACE_MS);
+		exec_answer(dm, e, -EIO, "its result was lost in the agent");
+	}
+	return next ? next - now : 0;
 }
 
 void dm_exec_free_all(struct lwm2m_dm *dm)

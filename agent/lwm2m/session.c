@@ -85,12 +85,34 @@ static struct lwm2m_server *server_by_peer(struct lwm2m_session *s, const struct
 
 /* ---------------------------------------------------------------- endpoint callbacks */
 
+/* Executes whose result never came are answered when their deadline passes. */
+static void exec_guard(struct lwm2m_session *s)
+{
+	uint64_t ms = lwm2m_dm_exec_guard(s->dm);
+
+	if (ms)
+		loop_timer_arm_ms(s->a->loop, &s->exec_timer, ms);
+	else
+		loop_timer_cancel(s->a->loop, &s->exec_timer);
+}
+
+static void exec_due(struct loop *l, struct loop_timer *t, void *arg)
+{
+	struct lwm2m_session *s = arg;
+
+	(void)l;
+	(void)t;
+	exec_guard(s);
+	lwm2m_session_kick(s);
+}
+
 static int on_request(void *arg, struct kcoap_ep *ep, const struct kcoap_ep_request *req,
 		      struct kcoap_msg *resp)
 {
 	struct lwm2m_session *s = arg;
 	struct lwm2m_server *srv = server_by_peer(s, req->peer);
 	char peer[INET6_ADDRSTRLEN + 16];
+	int rc;
 
 	if (!srv) {
 		log_rl(LOG_NOTICE, "request from %s, which is no server this client is registered with: 4.01",
@@ -98,7 +120,11 @@ static int on_request(void *arg, struct kcoap_ep *ep, const struct kcoap_ep_requ
 		resp->code = KCOAP_UNAUTHORIZED;
 		return 0;
 	}
-	return lwm2m_dm_request(s->dm, srv->ssid, srv->preferred_cf, ep, req, resp);
+	rc = lwm2m_dm_request(s->dm, srv->ssid, srv->preferred_cf, ep, req, resp);
+	/* a deferred execute: its deadline is timed from the loop, not from here */
+	if (rc == KCOAP_EP_DEFERRED && !loop_timer_armed(&s->exec_timer))
+		loop_timer_arm_ms(s->a->loop, &s->exec_timer, 0);
+	return rc;
 }
 
 static void on_observe_end(void *arg, struct kcoap_ep *ep, struct kcoap_obs *obs, void *user,
@@ -394,6 +420,7 @@ int lwm2m_session_start(struct agent *a, struct lwm2m_session **out)
 	hooks.arg = s;
 	loop_timer_init(&s->ep_timer, ep_timer, s);
 	loop_timer_init(&s->changes_timer, changes_due, s);
+	loop_timer_init(&s->exec_timer, exec_due, s);
 	for (unsigned int i = 0; i < a->cfg->nservers; i++) {
 		struct lwm2m_server *srv = &s->servers[s->nservers];
 
@@ -439,6 +466,7 @@ void lwm2m_session_free(struct lwm2m_session *s)
 		loop_timer_cancel(s->a->loop, &s->servers[i].timer);
 	loop_timer_cancel(s->a->loop, &s->ep_timer);
 	loop_timer_cancel(s->a->loop, &s->changes_timer);
+	loop_timer_cancel(s->a->loop, &s->exec_timer);
 	if (s->dm)
 		lwm2m_dm_free(s->dm);
 	if (s->ep) {

@@ -35,6 +35,7 @@ struct lwm2m_session {
 	struct klwm2m_events *ev;
 	struct loop_timer ep_timer;	/* kcoap_ep_timer() */
 	struct loop_timer changes_timer;	/* coalesces kernel events into Updates */
+	struct loop_timer exec_timer;	/* lwm2m_dm_exec_guard()'s next deadline */
 	struct lwm2m_server servers[CONFIG_SERVERS_MAX];
 	unsigned int nservers;
 	unsigned int deregs;		/* Deregisters in flight at the stop */
