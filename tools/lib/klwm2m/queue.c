@@ -28,6 +28,8 @@
 
 /* Datagrams one klwm2m_process() or klwm2m_drain() reads at most. */
 #define KLWM2M_READ_BATCH 256
+/* How far an overrun grows the socket's receive buffer (what it may hold). */
+#define KLWM2M_RCVBUF_MAX (64 << 20)
 
 /* Whether klwm2m_fd() should read as ready: it does while there is something to process. */
 static void update_ready(struct klwm2m *k)
@@ -315,6 +317,29 @@ static int deliver(struct klwm2m *k, const struct klwm2m_note *n,
 	return 0;
 }
 
+/*
+ * The socket overran: let it hold twice as much. The kernel queues at most
+ * one unread notification per observation (a newer one replaces it), so a
+ * buffer that overran keeps overrunning for as long as the observations'
+ * notifications do not fit it: each klwm2m_observe_resync() would send them
+ * all again and lose the tail again. Doubling at each overrun reaches a
+ * size that fits them in a few rounds. SO_RCVBUFFORCE passes
+ * net.core.rmem_max for a caller with CAP_NET_ADMIN (the agent); SO_RCVBUF
+ * is capped there. Only a limit: memory is used by what is queued.
+ */
+static void grow_rcvbuf(struct klwm2m *k)
+{
+	int fd = nl_socket_get_fd(k->sk), cur = 0, want;
+	socklen_t len = sizeof(cur);
+
+	/* getsockopt() gives the doubled value the kernel keeps */
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &cur, &len) || cur >= KLWM2M_RCVBUF_MAX)
+		return;
+	want = cur;	/* the kernel doubles what it is given */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
+}
+
 KLWM2M_API int klwm2m_process(struct klwm2m *k, const struct klwm2m_handlers *h, void *arg)
 {
 	unsigned int n;
@@ -340,6 +365,7 @@ KLWM2M_API int klwm2m_process(struct klwm2m *k, const struct klwm2m_handlers *h,
 	}
 	if (k->overrun) {
 		k->overrun = 0;
+		grow_rcvbuf(k);
 		update_ready(k);
 		klwm2m_set_err(k, "messages from the kernel were lost: the socket overran");
 		return -ENOBUFS;

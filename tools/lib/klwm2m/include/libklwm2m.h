@@ -951,7 +951,10 @@ int klwm2m_fd(struct klwm2m *k);
  * larger than the library reads at once, 96 KiB): those before the loss were
  * delivered, later ones keep coming. Lost notifications are not sent again:
  * an observer answers -ENOBUFS with klwm2m_observe_resync(), which brings
- * each of its observations up to date. Another -errno.
+ * each of its observations up to date. An overrun also doubles the limit of
+ * the socket's receive buffer (up to 64 MiB; past net.core.rmem_max only
+ * with CAP_NET_ADMIN), so that one notification per observation comes to
+ * fit it and the resynchronisation itself stops overrunning. Another -errno.
  */
 int klwm2m_process(struct klwm2m *k, const struct klwm2m_handlers *h, void *arg);
 
