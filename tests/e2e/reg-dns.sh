@@ -130,44 +130,25 @@ for i in 1 2; do
 done
 spid=
 
-# Server 3's account, before the agent starts: short retry timers.
-dead_account() {
-	"$ctl" create /1/2 >/dev/null &&
-	"$ctl" set /1/2/0 3 /1/2/1 60 /1/2/6 false /1/2/7 U \
-		/1/2/17 3 /1/2/18 1 /1/2/19 3 /1/2/20 2
+# account IID SSID COUNT: the Server instance of the named servers before the
+# agent starts (it updates them in place): COUNT attempts 1 s, 2 s, ...
+# apart, 3 s between sequences, 2 sequences.
+account() {
+	"$ctl" create "/1/$1" >/dev/null &&
+	"$ctl" set "/1/$1/0" "$2" "/1/$1/1" 60 "/1/$1/6" false "/1/$1/7" U \
+		"/1/$1/17" "$3" "/1/$1/18" 1 "/1/$1/19" 3 "/1/$1/20" 2
 }
-step "server 3's Server instance has retry resources 3, 1 s, 3 s, 2" dead_account
-slow_account() { # server 2 (/1/3): should its lookup time out before the release
-	"$ctl" create /1/3 >/dev/null &&
-	"$ctl" set /1/3/0 2 /1/3/1 60 /1/3/6 false /1/3/7 U \
-		/1/3/17 5 /1/3/18 1 /1/3/19 3 /1/3/20 2
-}
-step "server 2's Server instance has retry resources 5, 1 s, 3 s, 2" slow_account
+step "server 3's Server instance has retry resources 3, 1 s, 3 s, 2" account 2 3 3
+# server 2's, should its lookup time out before the answer is released
+step "server 2's Server instance has retry resources 5, 1 s, 3 s, 2" account 3 2 5
 
-cat >"$work/klwm2md.conf" <<CONF
-[agent]
-endpoint = urn:dev:os:$name
-log_level = info
-objects = $top/objects
-
-[server 2]
-uri = coap://slow.klwm2m.test:${ports[2]}
-lifetime = 60
-
-[server 1]
-uri = coap://127.0.0.1:${ports[1]}
-lifetime = 60
-
-[server 3]
-uri = coap://dead.klwm2m.test:5683
-lifetime = 60
-
-[device]
-manufacturer = Example Industries
-model_number = GW-100
-serial_number = SN-0017
-firmware_version = 1.4.2
-CONF
+# reg-lib's configuration (server 1 by address), with the slow server first
+# (its name decides the bind address: "::") and the dead one last.
+write_conf "${ports[1]}" 60
+sed -i "/^\[server 1\]/i [server 2]\nuri = coap://slow.klwm2m.test:${ports[2]}\nlifetime = 60\n" \
+	"$work/klwm2md.conf"
+sed -i "/^\[device\]/i [server 3]\nuri = coap://dead.klwm2m.test:5683\nlifetime = 60\n" \
+	"$work/klwm2md.conf"
 # The agent, its log lines stamped with the time (bash's EPOCHREALTIME),
 # through a FIFO (the VM has no /dev/fd for a process substitution).
 stamp() { while IFS= read -r l; do printf '%s %s\n' "$EPOCHREALTIME" "$l"; done; }
