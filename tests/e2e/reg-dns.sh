@@ -13,8 +13,9 @@
 #
 # Blocked in the lookup, as the agent was with getaddrinfo(), it would not
 # register with the address server before glibc gave up on the slow name
-# (resolv.conf's timeout:30, which c-ares 1.18 ignores): the first check
-# bounds that registration to REG_BOUND_S after the start.
+# (resolv.conf's timeout:30 attempts:2, which c-ares 1.18 ignores: 60 s per
+# name); a check bounds that registration to REG_BOUND_S after the start,
+# by the wall clock of the agent's log lines.
 #
 # Runs in the test VM with the module loaded, in a network namespace and a
 # mount namespace of its own: a temporary resolv.conf (nameserver 127.0.0.1)
@@ -166,8 +167,20 @@ t_start=$EPOCHREALTIME
 step "the agent starts" start_agent_stamped
 
 step "the slow name is asked" wait_file "$work/dns.out" "query slow.klwm2m.test" 20
-step "registered with server 1 (by address) within $REG_BOUND_S s of the start" \
-	wait_file "$work/agent.log" "registered with server 1 " "$REG_BOUND_S"
+step "registered with server 1 (by address)" \
+	wait_file "$work/agent.log" "registered with server 1 " 60
+stamp_of() { sed -n "/$1/{s/ .*//p;q}" "$work/agent.log"; } # PATTERN: its first line's time
+in_time() { # wall clock (wait_file counts polls, and TCG makes them slow)
+	local t0 t1 ms
+	t0=$(stamp_of "running as endpoint")
+	t1=$(stamp_of "registered with server 1 ")
+	[ -n "$t0" ] && [ -n "$t1" ] || return 1
+	ms=$(( (${t1/./} - ${t0/./}) / 1000 ))
+	echo "registered with server 1 $ms ms after the start"
+	[ "$ms" -lt $((REG_BOUND_S * 1000)) ]
+}
+step "... within $REG_BOUND_S s of the start" in_time
+sed 's/^/# /' "$work/step"
 step "server 1's Read was answered" wait_file "$work/read-done" "done" 20
 pending() { # the first lookup of slow.klwm2m.test is in flight, unanswered
 	grep -q "server 2: looking up 'slow.klwm2m.test'" "$work/agent.log" &&
