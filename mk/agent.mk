@@ -13,7 +13,7 @@ AGENT_HDRS := $(wildcard agent/*.h agent/coap/*.h agent/formats/*.h agent/lwm2m/
 # Nor libm (300 kB of the idle agent's private pages): the agent calls no
 # libm function (isfinite, signbit are builtins), and libcbor's ldexp is
 # also libc's. A future libm call fails the link, not the daemon.
-AGENT_LIBS := $(shell pkg-config --libs inih json-c libcbor 2>/dev/null)
+AGENT_LIBS := $(shell pkg-config --libs inih json-c libcbor libcares 2>/dev/null)
 AGENT_RUNPATH := -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib'
 AGENT_CFLAGS = $(USER_CFLAGS) -I$(TOP)/agent \
 	-DKLWM2M_OBJECTS_DIR=\"$(PREFIX)/share/klwm2m/objects\"

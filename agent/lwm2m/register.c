@@ -8,6 +8,7 @@
  * sent: the agent keeps no copy.
  */
 #include <errno.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,7 +255,8 @@ static void on_register(void *arg, struct kcoap_ep *ep, int err, const struct kc
 		reg_failed(s, "Register", err, err ? 0 : resp->code);
 }
 
-static int send_register(struct lwm2m_server *s)
+/* The Register itself, to @s->addr. */
+static int send_register_to(struct lwm2m_server *s)
 {
 	char ep[CONFIG_ENDPOINT_MAX + 8], lt[24], b[16];
 	struct lwm2m_account acc;
@@ -262,9 +264,6 @@ static int send_register(struct lwm2m_server *s)
 	struct kcoap_msg m;
 	int rc;
 
-	rc = lwm2m_server_resolve(s);
-	if (rc)
-		return rc;
 	rc = lwm2m_server_account(kernel(s), s->ssid, &acc);
 	if (rc) {
 		log_err("server %u: its Server instance (/1) cannot be read: %s", s->ssid,
@@ -306,6 +305,85 @@ static int send_register(struct lwm2m_server *s)
 	return rc;
 }
 
+/* @addr is where @s is: in the endpoint's form, or unreachable (logged). */
+static int use_addr(struct lwm2m_server *s, struct kcoap_addr *addr)
+{
+	const struct lwm2m_session *sess = s->sess;
+
+	if (lwm2m_addr_fit(addr, sess->ep_family, sess->ep_dual)) {
+		log_rl(LOG_WARNING, "server %u: '%s' is an IPv%c address; the CoAP endpoint is IPv%c only",
+		       s->ssid, s->host, addr->ss.ss_family == AF_INET6 ? '6' : '4',
+		       sess->ep_family == AF_INET6 ? '6' : '4');
+		return -EHOSTUNREACH;
+	}
+	s->addr = *addr;
+	return 0;
+}
+
+/* The host name's lookup ended (resolver.h): Register, or count a failed attempt. */
+static void on_resolved(void *arg, const struct resolver_result *res)
+{
+	struct lwm2m_server *s = arg;
+	struct kcoap_addr addr;
+	int rc = res->err;
+
+	s->lookup = NULL;
+	if (rc == -EHOSTUNREACH)
+		log_rl(LOG_WARNING, "server %u: cannot resolve '%s': %s", s->ssid, s->host,
+		       res->reason);
+	else if (rc)
+		log_rl(LOG_WARNING, "server %u: resolving '%s': %s", s->ssid, s->host,
+		       strerror(-rc));
+	if (!rc) {
+		addr.len = res->len;
+		memcpy(&addr.ss, &res->ss, sizeof(addr.ss));
+		rc = use_addr(s, &addr);
+	}
+	if (!rc) {
+		char ip[NI_MAXHOST] = "?";
+
+		getnameinfo((const struct sockaddr *)&res->ss, res->len, ip, sizeof(ip), NULL, 0,
+			    NI_NUMERICHOST);
+		log_info("server %u: '%s' is %s", s->ssid, s->host, ip);
+		rc = send_register_to(s);
+	}
+	if (rc)
+		reg_failed(s, "Register", rc, 0);
+}
+
+/*
+ * Register with @s: at once to an address literal; after the lookup
+ * (state resolving) for a host name, which the loop runs meanwhile. A
+ * failure is returned (0 otherwise), a failed lookup comes to on_resolved().
+ */
+static int send_register(struct lwm2m_server *s)
+{
+	const struct lwm2m_session *sess = s->sess;
+	struct kcoap_addr addr;
+	int rc;
+
+	if (!lwm2m_server_literal(s, &addr)) {
+		rc = use_addr(s, &addr);
+		return rc ? rc : send_register_to(s);
+	}
+	/* the endpoint's families: both on a dual-stack socket */
+	rc = resolver_lookup(sess->res, s->host, s->port, sess->ep_dual ? AF_UNSPEC : sess->ep_family,
+			     on_resolved, s, &s->lookup);
+	if (rc) {
+		log_err("server %u: cannot look up '%s': %s", s->ssid, s->host, strerror(-rc));
+		return rc;
+	}
+	log_info("server %u: looking up '%s'", s->ssid, s->host);
+	set_state(s, LWM2M_REG_RESOLVING);
+	return 0;
+}
+
+static void cancel_lookup(struct lwm2m_server *s)
+{
+	resolver_cancel(s->lookup);
+	s->lookup = NULL;
+}
+
 void lwm2m_reg_start(struct lwm2m_server *s)
 {
 	int rc;
@@ -313,6 +391,7 @@ void lwm2m_reg_start(struct lwm2m_server *s)
 	if (s->sess->stopping)
 		return;
 	loop_timer_cancel(s->sess->a->loop, &s->timer);
+	cancel_lookup(s);
 	rc = send_register(s);
 	if (rc)
 		reg_failed(s, "Register", rc, 0);
@@ -533,6 +612,7 @@ static int send_deregister(struct lwm2m_server *s, kcoap_ep_response_fn cb,
 	int rc;
 
 	loop_timer_cancel(s->sess->a->loop, &s->timer);
+	cancel_lookup(s);
 	if (s->call) {
 		kcoap_ep_request_cancel(s->sess->ep, s->call);
 		s->call = NULL;

@@ -13,8 +13,11 @@
  *		Registration Update Trigger (/1/x/8).
  *  Deregister	CON DELETE LOCATION, at the stop.
  *
+ * A server named by host name is looked up first (agent/resolver.h, on
+ * the loop: state resolving); the Register leaves when the answer comes.
+ *
  * Failures. A Register that times out or is refused (4.xx, 5.xx: logged
- * with the code) is retried as the Server object's communication retry
+ * with the code), or whose host name's lookup failed, is retried as the Server object's communication retry
  * resources say (/1/x/17..20, read at each failure; TS defaults when
  * unset): a sequence is Retry Count attempts, the n-th failure waits
  * Retry Timer * 2^(n-1) seconds; a failed sequence waits Sequence Delay

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The server table's entries (server.h): the configured URI split and
- * resolved, the Server instance's current values read from the kernel, the
+ * The server table's entries (server.h): the configured URI split, an
+ * address literal parsed (a name is the resolver's, register.c), the Server instance's current values read from the kernel, the
  * registration's location kept as raw segments so that an Update or a
  * Deregister sends back exactly the bytes the server chose.
  */
@@ -51,35 +51,45 @@ int lwm2m_server_init(struct lwm2m_server *s, const struct config_server *c,
 	return rc ? -EINVAL : 0;
 }
 
-int lwm2m_server_resolve(struct lwm2m_server *s)
+int lwm2m_server_literal(const struct lwm2m_server *s, struct kcoap_addr *addr)
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM };
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM,
+				  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
 	struct addrinfo *res = NULL;
 	char port[8];
-	int rc;
 
 	snprintf(port, sizeof(port), "%u", s->port);
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-	rc = getaddrinfo(s->host, port, &hints, &res);
-	if (rc == EAI_NONAME) {
-		/* a name: the resolver may wait (see docs/agent.md) */
-		hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
-		rc = getaddrinfo(s->host, port, &hints, &res);
-	}
-	if (rc) {
-		log_rl(LOG_WARNING, "server %u: cannot resolve '%s': %s", s->ssid, s->host,
-		       rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-		return -EHOSTUNREACH;
-	}
-	if (res->ai_addrlen > sizeof(s->addr.ss)) {
+	/* AI_NUMERICHOST: getaddrinfo() parses, it never asks DNS */
+	if (getaddrinfo(s->host, port, &hints, &res))
+		return -EAGAIN;
+	if (res->ai_addrlen > sizeof(addr->ss)) {
 		freeaddrinfo(res);
-		return -EHOSTUNREACH;
+		return -EAGAIN;
 	}
-	memset(&s->addr, 0, sizeof(s->addr));
-	memcpy(&s->addr.ss, res->ai_addr, res->ai_addrlen);
-	s->addr.len = res->ai_addrlen;
-	s->resolved = true;
+	memset(addr, 0, sizeof(*addr));
+	memcpy(&addr->ss, res->ai_addr, res->ai_addrlen);
+	addr->len = res->ai_addrlen;
 	freeaddrinfo(res);
+	return 0;
+}
+
+int lwm2m_addr_fit(struct kcoap_addr *addr, int family, bool dual)
+{
+	struct sockaddr_in in;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&addr->ss;
+
+	if (addr->ss.ss_family == family)
+		return 0;
+	if (family != AF_INET6 || !dual || addr->ss.ss_family != AF_INET)
+		return -EAFNOSUPPORT;
+	memcpy(&in, &addr->ss, sizeof(in));
+	memset(addr, 0, sizeof(*addr));
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = in.sin_port;
+	in6->sin6_addr.s6_addr[10] = 0xff;
+	in6->sin6_addr.s6_addr[11] = 0xff;
+	memcpy(&in6->sin6_addr.s6_addr[12], &in.sin_addr, 4);
+	addr->len = sizeof(*in6);
 	return 0;
 }
 
@@ -149,6 +159,7 @@ const char *lwm2m_reg_state_name(enum lwm2m_reg_state st)
 {
 	static const char *const names[] = {
 		[LWM2M_REG_IDLE] = "idle",
+		[LWM2M_REG_RESOLVING] = "resolving the host name",
 		[LWM2M_REG_REGISTERING] = "registering",
 		[LWM2M_REG_REGISTERED] = "registered",
 		[LWM2M_REG_UPDATING] = "updating",

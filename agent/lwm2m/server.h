@@ -2,8 +2,10 @@
 /*
  * The server table: one entry per configured LwM2M server ([server SSID]),
  * with what the session needs to talk to it and to recognise it: the short
- * server ID, the peer address resolved from its coap:// URI, the state of
- * its registration and the location the server gave it.
+ * server ID, the peer address its coap:// URI names (an address literal
+ * at once; a host name looked up by the agent's resolver, resolver.h, at
+ * each Register), the state of its registration and the location the
+ * server gave it.
  *
  * The values a server may change while running (lifetime /1/x/1, binding
  * /1/x/7, the communication retry resources /1/x/17..20) are not kept here:
@@ -27,6 +29,7 @@
 /* Where a server's registration stands. */
 enum lwm2m_reg_state {
 	LWM2M_REG_IDLE,			/* nothing sent yet, nothing in flight */
+	LWM2M_REG_RESOLVING,		/* a Register waits for its host name's lookup */
 	LWM2M_REG_REGISTERING,		/* Register in flight */
 	LWM2M_REG_REGISTERED,		/* registered; the Update timer is armed */
 	LWM2M_REG_UPDATING,		/* registered; Update in flight */
@@ -37,6 +40,7 @@ enum lwm2m_reg_state {
 };
 
 struct lwm2m_session;
+struct resolver_query;
 
 /**
  * struct lwm2m_server - one configured LwM2M server
@@ -44,7 +48,7 @@ struct lwm2m_session;
  * @uri: the configured coap://HOST[:PORT]
  * @host: HOST (without the brackets of an IPv6 literal)
  * @port: PORT, or 5683
- * @addr: the resolved peer address (valid when @resolved)
+ * @addr: the peer address, in the form the endpoint sends to (lwm2m_addr_fit())
  * @preferred_cf: the configured preferred content format
  * @state: enum lwm2m_reg_state
  * @loc: where the server put the registration (valid while registered)
@@ -58,6 +62,7 @@ struct lwm2m_session;
  *	execute's response), then stay disabled for /1/x/5 seconds
  * @timer: Update timer (registered), retry timer (waiting), disable timer
  * @call: the request in flight, or NULL
+ * @lookup: the host name's lookup in flight (resolving), or NULL
  * @sess: the session
  */
 struct lwm2m_server {
@@ -66,7 +71,6 @@ struct lwm2m_server {
 	char host[CONFIG_URI_MAX + 1];
 	uint16_t port;
 	struct kcoap_addr addr;
-	bool resolved;
 	int preferred_cf;
 	enum lwm2m_reg_state state;
 	struct lwm2m_location loc;
@@ -76,6 +80,7 @@ struct lwm2m_server {
 	unsigned int attempt, sequence;
 	struct loop_timer timer;
 	struct kcoap_ep_call *call;
+	struct resolver_query *lookup;
 	struct lwm2m_session *sess;
 };
 
@@ -104,11 +109,21 @@ int lwm2m_server_init(struct lwm2m_server *s, const struct config_server *c,
 		      struct lwm2m_session *sess);
 
 /**
- * lwm2m_server_resolve() - resolve @s->host (getaddrinfo(); a literal
- * address never waits for DNS) into @s->addr
- * Return: 0; -EHOSTUNREACH with the resolver's reason logged.
+ * lwm2m_server_literal() - @s->host as an IP address literal into @addr
+ * (with @s->port); never asks DNS, never waits
+ * Return: 0; -EAGAIN: @s->host is a name, for the resolver.
  */
-int lwm2m_server_resolve(struct lwm2m_server *s);
+int lwm2m_server_literal(const struct lwm2m_server *s, struct kcoap_addr *addr);
+
+/**
+ * lwm2m_addr_fit() - @addr (IPv4 or IPv6) in the form an endpoint of
+ * @family (its socket's) sends to and receives from: unchanged for the same
+ * family; an IPv4 address for a dual-stack IPv6 endpoint (@dual: bound to
+ * "::", not IPV6_V6ONLY) becomes ::ffff:a.b.c.d, the peer address its
+ * datagrams then come from
+ * Return: 0; -EAFNOSUPPORT: the endpoint cannot reach that family.
+ */
+int lwm2m_addr_fit(struct kcoap_addr *addr, int family, bool dual);
 
 /**
  * lwm2m_server_account() - read the Server instance of @ssid from the kernel

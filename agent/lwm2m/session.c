@@ -16,6 +16,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,6 +344,37 @@ static int on_stop(struct loop *l, void *arg)
 
 /* ---------------------------------------------------------------- start */
 
+/*
+ * The bind address when the configuration gives none: any address of the
+ * first server's family. The family of a host name is not known before its
+ * lookup, and the start must not wait for DNS: a name gets "::", which on
+ * Linux (net.ipv6.bindv6only 0, the default) reaches IPv4 servers too, as
+ * ::ffff:a.b.c.d (lwm2m_addr_fit()).
+ */
+static const char *bind_any(struct lwm2m_session *s)
+{
+	struct kcoap_addr first;
+
+	if (!s->nservers)
+		return "0.0.0.0";
+	if (lwm2m_server_literal(&s->servers[0], &first))
+		return "::";
+	return first.ss.ss_family == AF_INET6 ? "::" : "0.0.0.0";
+}
+
+/* Which families the endpoint reaches: its socket's, and IPv4 too when dual-stack. */
+static void endpoint_family(struct lwm2m_session *s, const struct kcoap_addr *local)
+{
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&local->ss;
+	int v6only = 1;
+	socklen_t len = sizeof(v6only);
+
+	s->ep_family = local->ss.ss_family;
+	s->ep_dual = s->ep_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) &&
+		     !getsockopt(kcoap_ep_fd(s->ep), IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len) &&
+		     !v6only;
+}
+
 static int endpoint_open(struct lwm2m_session *s)
 {
 	const struct config *c = s->a->cfg;
@@ -355,17 +387,10 @@ static int endpoint_open(struct lwm2m_session *s)
 		.max_retransmit = c->coap_max_retransmit,
 	};
 	struct kcoap_addr bind;
-	const char *host = c->listen_address;
+	const char *host = *c->listen_address ? c->listen_address : bind_any(s);
 	char local[INET6_ADDRSTRLEN + 16];
 	int rc;
 
-	if (!*host) {
-		/* any address of the first server's family */
-		host = "0.0.0.0";
-		if (s->nservers && !lwm2m_server_resolve(&s->servers[0]) &&
-		    s->servers[0].addr.ss.ss_family == AF_INET6)
-			host = "::";
-	}
 	rc = kcoap_addr_parse(&bind, host, c->listen_port);
 	if (rc) {
 		log_err("%s: listen address '%s' is not an IP address", s->a->cfg_file, host);
@@ -374,14 +399,27 @@ static int endpoint_open(struct lwm2m_session *s)
 	ec.bind = &bind;
 	ec.params = &params;
 	rc = kcoap_ep_create(&ec, &s->ep);
+	if (rc == -EAFNOSUPPORT && !*c->listen_address && !strcmp(host, "::")) {
+		/* a kernel without IPv6: IPv4 it is */
+		log_notice("no IPv6 here: the CoAP endpoint is IPv4 only");
+		host = "0.0.0.0";
+		kcoap_addr_parse(&bind, host, c->listen_port);
+		rc = kcoap_ep_create(&ec, &s->ep);
+	}
 	if (rc) {
 		log_err("CoAP endpoint on %s port %u: %s", host, c->listen_port, strerror(-rc));
 		return rc;
 	}
 	/* an Update leaves early enough for its retransmissions to end in time */
 	s->margin_s = (kcoap_ep_params(s->ep)->response_timeout_ms + 999) / 1000;
-	if (!kcoap_ep_local(s->ep, &bind))
-		log_info("CoAP endpoint on %s", addr_str(&bind, local, sizeof(local)));
+	rc = kcoap_ep_local(s->ep, &bind);
+	if (rc) {
+		log_err("the CoAP endpoint's address: %s", strerror(-rc));
+		return rc;
+	}
+	endpoint_family(s, &bind);
+	log_info("CoAP endpoint on %s%s", addr_str(&bind, local, sizeof(local)),
+		 s->ep_dual ? " (IPv6 and IPv4)" : "");
 	rc = loop_fd_add(s->a->loop, kcoap_ep_fd(s->ep), EPOLLIN, ep_readable, s);
 	if (rc)
 		log_err("watching the CoAP socket: %s", strerror(-rc));
@@ -432,7 +470,11 @@ int lwm2m_session_start(struct agent *a, struct lwm2m_session **out)
 		lwm2m_reg_timer_init(srv);
 		s->nservers++;
 	}
-	rc = endpoint_open(s);
+	rc = resolver_new(a->loop, &s->res);
+	if (rc)
+		log_err("the resolver: %s", strerror(-rc));
+	if (!rc)
+		rc = endpoint_open(s);
 	if (!rc)
 		rc = events_open(s);
 	if (!rc) {
@@ -467,6 +509,8 @@ void lwm2m_session_free(struct lwm2m_session *s)
 	loop_timer_cancel(s->a->loop, &s->ep_timer);
 	loop_timer_cancel(s->a->loop, &s->changes_timer);
 	loop_timer_cancel(s->a->loop, &s->exec_timer);
+	/* lookups still in flight end here, none calls back (resolver.h) */
+	resolver_free(s->res);
 	if (s->dm)
 		lwm2m_dm_free(s->dm);
 	if (s->ep) {

@@ -4,6 +4,8 @@
  *  - the CoAP endpoint (agent/coap/endpoint.h) on the agent's loop: its
  *    socket, and one loop timer kept at kcoap_ep_next_timeout();
  *  - the server table (server.h), one registration per server (register.h);
+ *  - the resolver (resolver.h) that looks up the servers' host names on the
+ *    loop, and the endpoint's family that says which addresses it can use;
  *  - the DM state (dm.h): requests from a registered server go to
  *    lwm2m_dm_request(); a request from any other peer is answered 4.01;
  *  - a listener on the kernel store's events: objects or instances created
@@ -21,6 +23,7 @@
 #include "loop.h"
 #include "lwm2m/dm.h"
 #include "lwm2m/server.h"
+#include "resolver.h"
 
 /* How long the stop waits for the servers' answers to Deregister. */
 #define SESSION_STOP_GRACE_MS 5000
@@ -30,6 +33,9 @@
 struct lwm2m_session {
 	struct agent *a;
 	struct kcoap_ep *ep;
+	int ep_family;			/* the endpoint socket's AF_INET or AF_INET6 */
+	bool ep_dual;			/* ... an IPv6 one that reaches IPv4 too */
+	struct resolver *res;
 	struct lwm2m_dm *dm;
 	struct klwm2m_handlers dmh;	/* the DM half's kernel handlers, wrapped */
 	struct klwm2m_events *ev;

@@ -73,24 +73,51 @@ static void uris_split_into_host_and_port(void **state)
 static void literal_addresses_resolve_without_dns(void **state)
 {
 	struct lwm2m_server s;
+	struct kcoap_addr a;
 	const struct sockaddr_in6 *in6;
 	const struct sockaddr_in *in;
 
 	(void)state;
 	server(&s, "coap://127.0.0.1:5690", 0);
-	assert_int_equal(lwm2m_server_resolve(&s), 0);
-	in = (const struct sockaddr_in *)&s.addr.ss;
+	assert_int_equal(lwm2m_server_literal(&s, &a), 0);
+	in = (const struct sockaddr_in *)&a.ss;
 	assert_int_equal(in->sin_family, AF_INET);
 	assert_int_equal(ntohs(in->sin_port), 5690);
 	assert_int_equal(ntohl(in->sin_addr.s_addr), 0x7f000001);
 	server(&s, "coap://[::1]:7000", 0);
-	assert_int_equal(lwm2m_server_resolve(&s), 0);
-	in6 = (const struct sockaddr_in6 *)&s.addr.ss;
+	assert_int_equal(lwm2m_server_literal(&s, &a), 0);
+	in6 = (const struct sockaddr_in6 *)&a.ss;
 	assert_int_equal(in6->sin6_family, AF_INET6);
 	assert_int_equal(ntohs(in6->sin6_port), 7000);
-	/* .invalid never resolves (RFC 6761) */
+	/* a name is the resolver's: not looked up here */
 	server(&s, "coap://nothing.invalid", 0);
-	assert_int_equal(lwm2m_server_resolve(&s), -EHOSTUNREACH);
+	assert_int_equal(lwm2m_server_literal(&s, &a), -EAGAIN);
+}
+
+static void addresses_fit_the_endpoints_family(void **state)
+{
+	struct lwm2m_server s;
+	struct kcoap_addr a;
+	struct in6_addr want6;
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&a.ss;
+
+	(void)state;
+	server(&s, "coap://192.0.2.1:5690", 0);
+	assert_int_equal(lwm2m_server_literal(&s, &a), 0);
+	assert_int_equal(lwm2m_addr_fit(&a, AF_INET, false), 0);
+	assert_int_equal(a.ss.ss_family, AF_INET);
+	assert_int_equal(lwm2m_addr_fit(&a, AF_INET6, false), -EAFNOSUPPORT);
+	/* a dual-stack endpoint sends to, and hears from, ::ffff:192.0.2.1 */
+	assert_int_equal(lwm2m_addr_fit(&a, AF_INET6, true), 0);
+	assert_int_equal(in6->sin6_family, AF_INET6);
+	assert_int_equal(a.len, sizeof(struct sockaddr_in6));
+	assert_int_equal(ntohs(in6->sin6_port), 5690);
+	assert_int_equal(inet_pton(AF_INET6, "::ffff:192.0.2.1", &want6), 1);
+	assert_memory_equal(&in6->sin6_addr, &want6, sizeof(want6));
+	server(&s, "coap://[2001:db8::1]", 0);
+	assert_int_equal(lwm2m_server_literal(&s, &a), 0);
+	assert_int_equal(lwm2m_addr_fit(&a, AF_INET6, true), 0);
+	assert_int_equal(lwm2m_addr_fit(&a, AF_INET, false), -EAFNOSUPPORT);
 }
 
 /* A 2.01 ACK: MID 0x1234, token 0xaa, Location-Path "rd", "5a3f". */
@@ -183,6 +210,7 @@ int main(void)
 		cmocka_unit_test(update_comes_before_the_lifetime_ends),
 		cmocka_unit_test(uris_split_into_host_and_port),
 		cmocka_unit_test(literal_addresses_resolve_without_dns),
+		cmocka_unit_test(addresses_fit_the_endpoints_family),
 		cmocka_unit_test(the_location_goes_back_byte_for_byte),
 		cmocka_unit_test(a_location_with_odd_bytes_is_kept_exact),
 		cmocka_unit_test(a_created_without_location_is_refused),
