@@ -121,15 +121,7 @@ exec-shell "grep -q 'answer slow.klwm2m.test' $work/dns.out"
 read /3/0/0 accept=text value 0="Example Industries"
 wait-deregister within 180
 SCN
-declare -A spids ports
-for i in 1 2; do
-	srv_name=srv$i
-	step "server $i starts" start_server --port 0 --timeout 10 "$work/scn$i"
-	spids[$i]=$spid
-	ports[$i]=$(cat "$work/port")
-	extra_pids+=("$spid")
-done
-spid=
+start_servers 2
 
 # account IID SSID COUNT: the Server instance of the named servers before the
 # agent starts (it updates them in place): COUNT attempts 1 s, 2 s, ...
@@ -224,13 +216,7 @@ step "SIGTERM with a lookup in flight: the agent exits 0 (status $status)" [ "$s
 stop_ms=$(( (${t_exit/./} - ${t_kill/./}) / 1000 ))
 # the lookup had up to 15 s to go; the Deregisters take a moment
 step "... at once, not after the lookup (${stop_ms} ms)" [ "$stop_ms" -lt 8000 ]
-for i in 1 2; do
-	status=0
-	wait_exit "${spids[$i]}" 30 || status=$?
-	step "server $i's scenario passed (status $status)" [ "$status" = 0 ]
-	srv_name=srv$i
-	server_tap
-done
+servers_tap 2
 step "both deregistrations logged" \
 	bash -c "grep -q 'deregistered from server 1 ' '$work/agent.log' &&
 		grep -q 'deregistered from server 2 ' '$work/agent.log'"

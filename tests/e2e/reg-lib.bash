@@ -98,6 +98,34 @@ start_server() {
 	return 1
 }
 
+# start_servers N: klwm2m-testsrv 1..N, server i on the scenario $work/scni
+# with its output in srvi.out (steps "server i starts"); their pids and
+# ports in spids[i] and ports[i]. servers_tap N collects them.
+declare -A spids=() ports=()
+start_servers() {
+	local i
+	for i in $(seq "$1"); do
+		srv_name=srv$i
+		step "server $i starts" start_server --port 0 --timeout 10 "$work/scn$i"
+		spids[$i]=$spid
+		ports[$i]=$(cat "$work/port")
+		extra_pids+=("$spid")
+	done
+	spid=
+}
+
+# servers_tap N: each server's exit status (a step), then its TAP lines.
+servers_tap() {
+	local i status
+	for i in $(seq "$1"); do
+		status=0
+		wait_exit "${spids[$i]}" 30 || status=$?
+		step "server $i's scenario passed (status $status)" [ "$status" = 0 ]
+		srv_name=srv$i
+		server_tap
+	done
+}
+
 # start_agent: in the background (pid in $apid and $work/agent.pid), log
 # in $work/agent.log; waits until it runs.
 start_agent() {

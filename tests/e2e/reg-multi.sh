@@ -25,16 +25,9 @@ write-attributes /3303/0/5700?pmin=$1 expect 2.04
 wait-deregister within 60
 SCN
 }
-declare -A spids ports
-for i in 1 2; do
-	scenario "$i" >"$work/scn$i"
-	srv_name=srv$i
-	step "server $i starts" start_server --port 0 --timeout 10 "$work/scn$i"
-	spids[$i]=$spid
-	ports[$i]=$(cat "$work/port")
-	extra_pids+=("$spid")
-done
-spid=
+scenario 1 >"$work/scn1"
+scenario 2 >"$work/scn2"
+start_servers 2
 write_conf "${ports[1]}" 60
 cat >>"$work/klwm2md.conf" <<CONF
 
@@ -62,13 +55,7 @@ status=0
 wait_exit "$apid" 15 || status=$?
 apid=
 step "SIGTERM: the agent exits 0 (status $status)" [ "$status" = 0 ]
-for i in 1 2; do
-	status=0
-	wait_exit "${spids[$i]}" 30 || status=$?
-	step "server $i's scenario passed (status $status)" [ "$status" = 0 ]
-	srv_name=srv$i
-	server_tap
-done
+servers_tap 2
 step "server 1 got lt=60" grep -q "lt=60 lwm2m=1.1 b=U" "$work/srv1.out"
 step "server 2 got lt=90" grep -q "lt=90 lwm2m=1.1 b=U" "$work/srv2.out"
 step "both deregistrations logged" \
