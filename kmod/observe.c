@@ -487,7 +487,14 @@ struct klwm2m_obs {
 	struct list_head batch;	/* on a batch's list of observations to evaluate */
 	struct list_head due;	/* on eng->due, when its timer fired */
 	struct timer_list timer;
-	struct sk_buff *inflight;	/* the last notification, held until replaced */
+	/*
+	 * The last notification: @held is kept until the next one replaces
+	 * it, @queued is the clone of it that went to the socket. The clone
+	 * alone is charged to the socket, so that reading it gives the room
+	 * back; @queued is only compared, never followed (obs_send()).
+	 */
+	struct sk_buff *held;
+	struct sk_buff *queued;
 };
 
 /* Counts a server's observations (eng->srv_obs), under eng->lock. */
@@ -755,38 +762,59 @@ too_small:
 }
 
 /*
+ * Takes @o's unread notification, if one still waits in the socket, out of
+ * the queue. The clone that was queued shares its data with @o->held, so
+ * while the clone lives @o->held's data has a second reference; and only
+ * the clone can have @o->held's head. Under the queue's lock every skb in
+ * it is alive, so comparing pointers there is safe even after the reader
+ * freed the clone.
+ */
+static void obs_unqueue(struct klwm2m_obs *o)
+{
+	struct sk_buff_head *q = &o->sk->sk_receive_queue;
+	struct sk_buff *skb, *found = NULL;
+	unsigned long flags;
+
+	if (!skb_cloned(o->held))
+		return;		/* read and freed */
+	spin_lock_irqsave(&q->lock, flags);
+	skb_queue_walk(q, skb) {
+		if (skb == o->queued && skb->head == o->held->head) {
+			__skb_unlink(skb, q);
+			found = skb;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	/* Freed, it gives its room in the socket back. */
+	kfree_skb(found);
+}
+
+/*
  * Queues @msg for the observer. At most one notification per observation
  * waits in the socket: one not read yet is taken back out of the queue
- * (under the queue's lock) before the newer one goes in.
+ * before the newer one goes in.
  */
 static void obs_send(struct klwm2m_engine *eng, struct klwm2m_obs *o, struct sk_buff *msg)
 {
-	struct sk_buff *old = o->inflight;
-	int err;
+	struct sk_buff *clone;
 
-	o->inflight = NULL;
-	if (old) {
-		struct sk_buff_head *q = &o->sk->sk_receive_queue;
-		bool queued = false;
-		unsigned long flags;
-
-		spin_lock_irqsave(&q->lock, flags);
-		/* Dequeued skbs are unlinked (next = NULL); ours is still held. */
-		if (old->next) {
-			__skb_unlink(old, q);
-			queued = true;
-		}
-		spin_unlock_irqrestore(&q->lock, flags);
-		if (queued)
-			kfree_skb(old);		/* the queue's reference */
-		consume_skb(old);		/* ours */
+	if (o->held) {
+		obs_unqueue(o);
+		consume_skb(o->held);
+		o->held = NULL;
+		o->queued = NULL;
 	}
-	/* Held, so netlink neither trims nor reallocates it. */
-	o->inflight = skb_get(msg);
-	err = genlmsg_unicast(eng->net, msg, o->portid);
-	if (err) {
-		consume_skb(o->inflight);
-		o->inflight = NULL;
+	clone = skb_clone(msg, GFP_KERNEL);
+	if (clone) {
+		o->held = msg;
+		o->queued = clone;
+		msg = clone;
+	}
+	if (genlmsg_unicast(eng->net, msg, o->portid)) {
+		consume_skb(o->held);
+		o->held = NULL;
+		o->queued = NULL;
 		o->lost = true;
 	}
 }
@@ -873,8 +901,7 @@ static void obs_free(struct klwm2m_engine *eng, struct klwm2m_obs *o)
 	spin_lock_bh(&eng->due_lock);
 	list_del_init(&o->due);
 	spin_unlock_bh(&eng->due_lock);
-	if (o->inflight)
-		consume_skb(o->inflight);
+	consume_skb(o->held);
 	sock_put(o->sk);
 	call_rcu(&o->rcu, obs_free_rcu);
 }

@@ -266,7 +266,8 @@
  *				admin. None with reason GONE.
  *	At most one notification per observation waits in the socket: when a
  *	new one is due before the socket read the last, the waiting one is
- *	replaced by one with the latest state (sequence numbers then skip). A
+ *	replaced by one with the latest state (sequence numbers then skip).
+ *	Reading a notification gives its room in the buffer back at once. A
  *	notification that does not fit the socket's buffer is lost and the
  *	socket reports ENOBUFS: use KLWM2M_CMD_OBS_RESYNC. After GONE (the
  *	observed object or instance was removed) the observation is over.
