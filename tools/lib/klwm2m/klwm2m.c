@@ -8,7 +8,8 @@
  * are read here rather than through libnl: what the kernel sends on its own
  * meanwhile (executes, samples and writes for an owner, notifications for an
  * observer) is queued for klwm2m_process() instead of being taken for the
- * reply, and an overrun (ENOBUFS) is told apart from other failures.
+ * reply, and an overrun (ENOBUFS) is told apart from other failures: a
+ * read whose answer it dropped is sent again, once (resend_lost()).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -114,6 +115,9 @@ struct exchange {
 	void *arg;
 	int error;
 	int done;
+	int replies;		/* reply messages of this exchange read so far */
+	int overran;		/* the socket overran while this exchange waited */
+	int lost;		/* its answer was among what the overrun dropped */
 	int interrupted;	/* a message carried NLM_F_DUMP_INTR */
 	int one_reply;		/* no ACK was asked for: the reply ends it */
 	/* with one_reply: the reply's genetlink payload, unparsed */
@@ -206,6 +210,7 @@ static void take(struct exchange *x, const struct nlmsghdr *nlh)
 	if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE) {
 		on_end(x, nlh);
 	} else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE) {
+		x->replies++;
 		on_valid(x, nlh);
 		x->done = x->one_reply;
 	}
@@ -219,21 +224,68 @@ static void take(struct exchange *x, const struct nlmsghdr *nlh)
  */
 static int wait_reply(struct exchange *x);
 
+/*
+ * After wait_reply() gave -ENOBUFS: whether @x's request goes again, the
+ * answer being lost. The kernel answers a request during send(), so an
+ * overrun can drop the answer; not a dump's parts, which wait for room.
+ * Once, and only a request that reads and none of whose replies was read:
+ * a lost acknowledgement of a change says nothing of whether it was made.
+ */
+static int resend_lost(struct exchange *x, const struct nlmsghdr *req, int tries)
+{
+	const struct genlmsghdr *g = nlmsg_data(req);
+
+	if (!x->lost || x->replies || tries || (req->nlmsg_flags & NLM_F_DUMP) ||
+	    req->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return 0;
+	switch (g->cmd) {
+	case KLWM2M_CMD_INFO:
+	case KLWM2M_CMD_GET:
+	case KLWM2M_CMD_GET_TREE:
+	case KLWM2M_CMD_OBJ_GET:
+	case KLWM2M_CMD_ATTR_GET:
+		break;
+	default:
+		return 0;
+	}
+	x->lost = 0;
+	x->overran = 0;
+	x->error = 0;
+	x->done = 0;
+	klwm2m_clear_err(x->k);
+	return 1;
+}
+
 static int exchange(struct klwm2m *k, struct nl_msg *msg, int maxattr,
 		    int (*parse)(struct nlattr **, const struct nlmsghdr *, void *), void *arg, int *interrupted)
 {
 	struct exchange x = { .k = k, .parse = parse, .maxattr = maxattr, .arg = arg };
-	int err;
+	int err, tries = 0;
 
 	klwm2m_clear_err(k);
-	err = nl_send_auto(k->sk, msg);
-	x.seq = nlmsg_hdr(msg)->nlmsg_seq;
-	nlmsg_free(msg);
-	if (err < 0) {
-		klwm2m_set_err(k, "sending to the kernel failed: %s", nl_geterror(err));
-		return klwm2m_nle_to_errno(err);
+	for (;;) {
+		err = nl_send_auto(k->sk, msg);
+		x.seq = nlmsg_hdr(msg)->nlmsg_seq;
+		if (err < 0) {
+			nlmsg_free(msg);
+			klwm2m_set_err(k, "sending to the kernel failed: %s", nl_geterror(err));
+			return klwm2m_nle_to_errno(err);
+		}
+		err = wait_reply(&x);
+		/* The acknowledgement came, the reply it follows did not. */
+		if (!err && parse && x.overran && !x.replies &&
+		    !(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP)) {
+			klwm2m_set_err(k, "the kernel's reply was lost: the socket overran "
+				       "(call klwm2m_process() more often)");
+			x.lost = 1;
+			err = -ENOBUFS;
+		}
+		if (err != -ENOBUFS || !resend_lost(&x, nlmsg_hdr(msg), tries++))
+			break;
+		/* A sequence number of its own: nl_send_auto() gives one to NL_AUTO_SEQ. */
+		nlmsg_hdr(msg)->nlmsg_seq = NL_AUTO_SEQ;
 	}
-	err = wait_reply(&x);
+	nlmsg_free(msg);
 	if (interrupted)
 		*interrupted = x.interrupted;
 	return err;
@@ -249,14 +301,21 @@ int klwm2m_transact_one(struct klwm2m *k, struct nlmsghdr *req,
 	req->nlmsg_flags = NLM_F_REQUEST;
 	req->nlmsg_seq = x.seq = nl_socket_use_seq(k->sk);
 	req->nlmsg_pid = nl_socket_get_local_port(k->sk);
-	do
-		n = send(nl_socket_get_fd(k->sk), req, req->nlmsg_len, 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		klwm2m_set_err(k, "sending to the kernel failed: %s", strerror(errno));
-		return -errno;
+	for (int tries = 0;; tries++) {
+		int err;
+
+		do
+			n = send(nl_socket_get_fd(k->sk), req, req->nlmsg_len, 0);
+		while (n < 0 && errno == EINTR);
+		if (n < 0) {
+			klwm2m_set_err(k, "sending to the kernel failed: %s", strerror(errno));
+			return -errno;
+		}
+		err = wait_reply(&x);
+		if (err != -ENOBUFS || !resend_lost(&x, req, tries))
+			return err;
+		req->nlmsg_seq = x.seq = nl_socket_use_seq(k->sk);
 	}
-	return wait_reply(&x);
 }
 
 /* Read until @x is answered; see exchange(). */
@@ -277,6 +336,7 @@ static int wait_reply(struct exchange *x)
 			 * in the socket now never comes.
 			 */
 			klwm2m_note_overrun(k);
+			x->overran = 1;
 			flags = MSG_DONTWAIT;
 			continue;
 		}
@@ -292,6 +352,7 @@ static int wait_reply(struct exchange *x)
 		if (len == -EAGAIN && flags) {
 			klwm2m_set_err(k, "the kernel's reply was lost: the socket overran "
 				       "(call klwm2m_process() more often)");
+			x->lost = 1;
 			return -ENOBUFS;
 		}
 		if (len < 0) {

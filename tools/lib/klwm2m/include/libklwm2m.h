@@ -8,6 +8,13 @@
  * extended ACK message), and klwm2m_erroff() the byte offset of the offending
  * attribute in the request, or -1.
  *
+ * Overruns: the kernel answers a request as it is sent, into the handle's
+ * socket, where its own messages (notifications, executes) may have filled
+ * the buffer. A request that only reads and whose answer was dropped that
+ * way is sent once more; any other request whose answer was dropped fails
+ * with -ENOBUFS ("the kernel's reply was lost"), which says nothing of
+ * whether a change it asked for was made: read the state back.
+ *
  * Threads: a handle (struct klwm2m), a batch (struct klwm2m_batch) and an
  * event listener (struct klwm2m_events) are not thread-safe. Use one per
  * thread, or serialise the calls on one yourself; distinct ones are
