@@ -14,11 +14,12 @@
  * answers the agent's Register (POST /rd) with 2.01 Location-Path rd/1,
  * Updates with 2.04 and a Deregister with 2.02, all along. From that socket
  * it then sends the agent CON GETs (distinct Message IDs and 8-byte tokens,
- * a window of W outstanding: 1 and 8) for S seconds and counts the 2.05
- * answers; the same loop from a second socket against libcoap's
- * coap-server-notls (its "/" resource, --baseline PORT) is the floor. The
- * rate of each is the best of two runs, interleaved so that both see the
- * same disturbances of the shared host.
+ * a window of W outstanding: 1 and 8) and counts the 2.05 answers; the
+ * same loop from a second socket against libcoap's coap-server-notls (its
+ * "/" resource, --baseline PORT) is the floor. Five pairs of runs (2S/5
+ * seconds each, at least 0.4), the two servers back to back so that both
+ * see the same disturbances of the shared host: the ratio is the median
+ * of the pairs' ratios, the rates printed are each server's best.
  *
  * Then the notifications: coapbench observes /3303/0/5700 (text/plain,
  * the agent's default pmin, 0 in the bench configuration) while a second
@@ -74,6 +75,8 @@
 static const double set_rates[] = { 100, 1000, 5000, 20000, 0 };
 #define OBS_PATH	"/3303/0/5700"
 #define TARGET_RSS_KB	2048
+/* Read rates: runs of each server, in pairs; the median pair decides. */
+#define READ_PAIRS	5
 
 enum slot_state { SLOT_FREE, SLOT_WAIT, SLOT_DONE };
 
@@ -767,8 +770,8 @@ static void usage(void)
 }
 
 /* One run of a load that must be answered 2.05 throughout; *@best keeps the faster. */
-static void run_best(struct bench *b, const struct load *l, const char *what,
-		     struct load_res *best)
+static double run_best(struct bench *b, const struct load *l, const char *what,
+		       struct load_res *best)
 {
 	char c[KCOAP_CODE_STRLEN];
 	struct load_res r;
@@ -782,6 +785,14 @@ static void run_best(struct bench *b, const struct load *l, const char *what,
 		       r.lost, LOST_AFTER_S);
 	if (r.rate > best->rate)
 		*best = r;
+	return r.rate;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
 }
 
 int main(int argc, char **argv)
@@ -801,6 +812,7 @@ int main(int argc, char **argv)
 	static const unsigned int windows[] = { 1, 8 };
 	double seconds = 1, t0;
 	struct load_res agent_best[2] = { 0 }, base_best[2] = { 0 };
+	double pair_ratio[2][READ_PAIRS], run_s;
 	struct sockaddr_in base = { .sin_family = AF_INET };
 	struct bench b = { 0 };
 	struct load_res r, ra, rb;
@@ -860,25 +872,40 @@ int main(int argc, char **argv)
 	probe(&b, &lb, "coap-server-notls GET /", &rb);
 	printf("  Read /3/0, Accept TLV (11542): %zu bytes of payload; coap-server-notls GET /: "
 	       "%zu bytes (cf %d)\n", ra.payload_len, rb.payload_len, rb.cf);
+	/*
+	 * The shared host's load swings a single run by a third either way:
+	 * the two servers run in pairs, back to back, and the verdict is the
+	 * median of the pairs' ratios (the best rates are printed too).
+	 */
+	run_s = 2 * seconds / READ_PAIRS > 0.4 ? 2 * seconds / READ_PAIRS : 0.4;
 	printf("  requests answered 2.05 per second, CON GETs from one socket, W outstanding;\n"
-	       "  best of 2 runs of %.1f s each, the two servers interleaved:\n", seconds);
-	for (int run = 0; run < 2; run++)
+	       "  %d pairs of runs of %.1f s, the two servers back to back; best rates:\n",
+	       READ_PAIRS, run_s);
+	for (int run = 0; run < READ_PAIRS; run++)
 		for (unsigned int w = 0; w < 2; w++) {
+			double base_rate;
+
 			lb.window = la.window = windows[w];
-			lb.seconds = la.seconds = seconds;
-			run_best(&b, &lb, "coap-server-notls GET /", &base_best[w]);
-			run_best(&b, &la, "klwm2md Read /3/0", &agent_best[w]);
+			lb.seconds = la.seconds = run_s;
+			base_rate = run_best(&b, &lb, "coap-server-notls GET /", &base_best[w]);
+			pair_ratio[w][run] = run_best(&b, &la, "klwm2md Read /3/0", &agent_best[w]) /
+					     base_rate;
 		}
 	for (unsigned int w = 0; w < 2; w++) {
-		double ratio = agent_best[w].rate / base_best[w].rate;
+		double ratio;
+
+		qsort(pair_ratio[w], READ_PAIRS, sizeof(double), cmp_double);
+		ratio = pair_ratio[w][READ_PAIRS / 2];
 
 		printf("  W=%u  Read /3/0 (klwm2md) %9.0f /s   GET / (coap-server-notls) %9.0f /s\n",
 		       windows[w], agent_best[w].rate, base_best[w].rate);
 		printf("       server CPU per answer (system's): %5.0f us (%4.0f)       %12.0f us (%4.0f)%s\n",
 		       agent_best[w].cpu_us, agent_best[w].sys_us, base_best[w].cpu_us,
 		       base_best[w].sys_us, base_pid ? "" : " (no --baseline-pid)");
-		printf("  ratio Read rate, W=%u / coap-server's      %6.2f  target >= 1.0   %s\n",
-		       windows[w], ratio, pass(ratio >= 1.0));
+		printf("  ratio Read rate, W=%u / coap-server's      %6.2f  target >= 1.0   %s\n"
+		       "       (median of the %d pairs; they ranged %.2f to %.2f)\n",
+		       windows[w], ratio, pass(ratio >= 1.0), READ_PAIRS, pair_ratio[w][0],
+		       pair_ratio[w][READ_PAIRS - 1]);
 	}
 
 	/* 2. Notifications */
