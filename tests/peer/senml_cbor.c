@@ -107,7 +107,8 @@ static int value_of(int label, cbor_item_t *it, struct pv_value *v, const char *
 		}
 		return 0;
 	case L_VB:
-		if (!cbor_is_bool(it)) {
+		/* cbor_is_bool() asserts on a float: libcbor 0.8 asks the width first */
+		if (!cbor_isa_float_ctrl(it) || !cbor_float_ctrl_is_ctrl(it) || !cbor_is_bool(it)) {
 			*err = "SenML vb is not a boolean";
 			return -EINVAL;
 		}
@@ -218,13 +219,154 @@ out:
 	return ret;
 }
 
+/*
+ * cbor_load() allocates a definite array or map for the count its header
+ * claims, before any item of it is read: 120 bytes can claim gigabytes.
+ * So the payload is walked first with the streaming decoder, keeping the
+ * items the open containers still expect; each needs at least a byte, so
+ * more of them than bytes left means a lie.
+ */
+#define CBOR_NEST_MAX	16
+#define CBOR_INDEF	UINT64_MAX
+
+struct cbor_budget {
+	uint64_t open[CBOR_NEST_MAX];	/* items each open container expects, or CBOR_INDEF */
+	int depth;
+	uint64_t pending;		/* their sum, indefinite ones left out */
+	int items;			/* top-level items begun */
+	int bad;
+};
+
+/* An item begins: it fills a slot of the container it is in. */
+static void budget_item(struct cbor_budget *b)
+{
+	if (!b->depth) {
+		b->items++;
+		return;
+	}
+	if (b->open[b->depth - 1] != CBOR_INDEF) {
+		b->open[b->depth - 1]--;
+		b->pending--;
+	}
+}
+
+/* Containers whose last item began are complete. */
+static void budget_close(struct cbor_budget *b)
+{
+	while (b->depth && !b->open[b->depth - 1])
+		b->depth--;
+}
+
+static void budget_open(struct cbor_budget *b, uint64_t n)
+{
+	budget_item(b);
+	if (b->depth == CBOR_NEST_MAX) {
+		b->bad = 1;
+		return;
+	}
+	if (n != CBOR_INDEF)
+		b->pending += n;
+	b->open[b->depth++] = n;
+	budget_close(b);
+}
+
+static void budget_leaf(struct cbor_budget *b)
+{
+	budget_item(b);
+	budget_close(b);
+}
+
+static void cb_array(void *ctx, uint64_t n)
+{
+	struct cbor_budget *b = ctx;
+
+	if (n > CBOR_INDEF / 4)
+		b->bad = 1;
+	else
+		budget_open(b, n);
+}
+
+static void cb_map(void *ctx, uint64_t n)
+{
+	cb_array(ctx, n > CBOR_INDEF / 4 ? n : 2 * n);	/* a key and a value each */
+}
+
+static void cb_indef(void *ctx)
+{
+	budget_open(ctx, CBOR_INDEF);
+}
+
+static void cb_break(void *ctx)
+{
+	struct cbor_budget *b = ctx;
+
+	if (!b->depth || b->open[b->depth - 1] != CBOR_INDEF) {
+		b->bad = 1;
+		return;
+	}
+	b->depth--;
+	budget_close(b);
+}
+
+static void cb_u8(void *ctx, uint8_t v) { (void)v; budget_leaf(ctx); }
+static void cb_u16(void *ctx, uint16_t v) { (void)v; budget_leaf(ctx); }
+static void cb_u32(void *ctx, uint32_t v) { (void)v; budget_leaf(ctx); }
+static void cb_u64(void *ctx, uint64_t v) { (void)v; budget_leaf(ctx); }
+static void cb_bytes(void *ctx, cbor_data d, uint64_t n) { (void)d; (void)n; budget_leaf(ctx); }
+static void cb_float(void *ctx, float v) { (void)v; budget_leaf(ctx); }
+static void cb_double(void *ctx, double v) { (void)v; budget_leaf(ctx); }
+static void cb_bool(void *ctx, bool v) { (void)v; budget_leaf(ctx); }
+static void cb_none(void *ctx) { budget_leaf(ctx); }
+static void cb_tag(void *ctx, uint64_t v) { (void)ctx; (void)v; }	/* the tagged item fills the slot */
+
+static int cbor_sizes_ok(const uint8_t *buf, size_t len)
+{
+	struct cbor_callbacks cb = cbor_empty_callbacks;
+	struct cbor_budget b = { 0 };
+	size_t off = 0;
+
+	cb.uint8 = cb.negint8 = cb_u8;
+	cb.uint16 = cb.negint16 = cb_u16;
+	cb.uint32 = cb.negint32 = cb_u32;
+	cb.uint64 = cb.negint64 = cb_u64;
+	cb.byte_string = cb.string = cb_bytes;
+	cb.byte_string_start = cb.string_start = cb_indef;
+	cb.array_start = cb_array;
+	cb.indef_array_start = cb_indef;
+	cb.map_start = cb_map;
+	cb.indef_map_start = cb_indef;
+	cb.tag = cb_tag;
+	cb.float2 = cb.float4 = cb_float;
+	cb.float8 = cb_double;
+	cb.undefined = cb.null = cb_none;
+	cb.boolean = cb_bool;
+	cb.indef_break = cb_break;
+	while (off < len && !b.bad) {
+		struct cbor_decoder_result r = cbor_stream_decode(buf + off, len - off, &cb, &b);
+
+		if (r.status != CBOR_DECODER_FINISHED || !r.read)
+			return 0;
+		off += r.read;
+		if (b.pending > len - off)
+			return 0;
+		if (b.items && !b.depth)
+			break;	/* the first item is complete: cbor_load() reads no more */
+	}
+	return !b.bad;
+}
+
 int senml_cbor_decode(const uint8_t *buf, size_t len, struct pv_list *out, const char **err)
 {
 	struct cbor_load_result res;
-	cbor_item_t *root = cbor_load(buf, len, &res);
+	cbor_item_t *root;
 	char bn[128] = "";
 	int ret = 0;
 
+	if (!cbor_sizes_ok(buf, len)) {
+		*err = "CBOR that claims more items than it has bytes, or nests too deep";
+		return -EINVAL;
+	}
+	root = cbor_load(buf, len, &res);
 	if (!root || res.error.code != CBOR_ERR_NONE || res.read != len) {
 		*err = "not CBOR (or trailing bytes)";
 		ret = -EINVAL;

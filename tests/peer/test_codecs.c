@@ -153,6 +153,8 @@ static void tlv_hostile_input_is_refused(void **state)
 		{ "/3/0/9", { 0xc1, 0x0a, 0x01 }, 3 },			/* not the requested resource */
 		{ "/3/0", { 0x86, 0x06, 0xc1, 0x00, 0x01, 0, 0, 0 }, 8 },/* resource in a multiple one */
 		{ "/3", { 0x08, 0x00, 0x03, 0x08, 0x01, 0x00 }, 6 },	/* instance in an instance */
+		{ "/3/0", { 0xc1, 0x09, 0x01, 0xc1, 0x09, 0x02 }, 6 },	/* /3/0/9 twice */
+		{ "/3/0", { 0xc1, 0x0b, 0x01, 0x83, 0x0b, 0x41, 0x00, 0x02 }, 8 },/* 11 single and multiple */
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -246,6 +248,28 @@ static void senml_hostile_input_is_refused(void **state)
 	struct pv_list got = { 0 };
 
 	assert_int_not_equal(fmt_decode(CF_SENML_CBOR, &base, cbor_bv, sizeof(cbor_bv), &got, &err), 0);
+	pv_list_free(&got);
+
+	/* Counts that the bytes cannot hold are refused before libcbor allocates for them. */
+	static const uint8_t cbor_lies[][10] = {
+		{ 0x9b, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0xa0 },	/* 2^32 records */
+		{ 0x81, 0xbb, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00 },	/* 2^36 pairs */
+		{ 0x82, 0x81, 0x80, 0x80 },	/* an array ends early: 2 claimed, 1 left */
+	};
+	for (size_t i = 0; i < sizeof(cbor_lies) / sizeof(cbor_lies[0]); i++) {
+		err = NULL;
+		assert_int_not_equal(fmt_decode(CF_SENML_CBOR, &base, cbor_lies[i],
+						i == 2 ? 4 : sizeof(cbor_lies[i]), &got, &err), 0);
+		assert_non_null(err);
+		pv_list_free(&got);
+	}
+	/* vb holding a float (libcbor 0.8's cbor_is_bool() asserts on one). */
+	static const uint8_t cbor_vb_float[] = { 0x81, 0xa2, 0x00, 0x61, '0', 0x04, 0xf9, 0x3c, 0x00 };
+
+	err = NULL;
+	assert_int_not_equal(fmt_decode(CF_SENML_CBOR, &base, cbor_vb_float, sizeof(cbor_vb_float),
+					&got, &err), 0);
+	assert_string_equal(err, "SenML vb is not a boolean");
 	pv_list_free(&got);
 }
 

@@ -136,10 +136,55 @@ static int decode_resources(const struct pv_path *inst, const uint8_t *buf, size
 	return 0;
 }
 
+static int path_cmp(const void *a, const void *b)
+{
+	const struct pv_path *x = *(const struct pv_path *const *)a;
+	const struct pv_path *y = *(const struct pv_path *const *)b;
+
+	for (int i = 0; i < 4; i++) {
+		int xi = i < x->depth ? x->id[i] : -1, yi = i < y->depth ? y->id[i] : -1;
+
+		if (xi != yi)
+			return xi < yi ? -1 : 1;
+	}
+	return 0;
+}
+
+/*
+ * A TLV payload names each value once, and a resource as single or as
+ * multiple, not both: no path of out->r[from..] may equal or lie under
+ * another (sorted, a path comes right before those under it).
+ */
+static int no_repeats(const struct pv_list *out, size_t from, const char **err)
+{
+	size_t n = out->n - from;
+	const struct pv_path **p;
+	int ret = 0;
+
+	if (n < 2)
+		return 0;
+	p = malloc(n * sizeof(*p));
+	if (!p) {
+		*err = "out of memory";
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		p[i] = &out->r[from + i].path;
+	qsort(p, n, sizeof(*p), path_cmp);
+	for (size_t i = 1; i < n && !ret; i++)
+		if (pv_path_under(p[i], p[i - 1])) {
+			*err = "TLV gives the same value twice, or a resource as single and multiple";
+			ret = -EINVAL;
+		}
+	free(p);
+	return ret;
+}
+
 int tlv_decode(const struct pv_path *base, const uint8_t *buf, size_t len,
 	       struct pv_list *out, const char **err)
 {
 	struct pv_path prefix = *base;
+	size_t from = out->n;
 
 	if (!base->depth) {
 		*err = "TLV needs at least an object in the request path";
@@ -193,7 +238,7 @@ int tlv_decode(const struct pv_path *base, const uint8_t *buf, size_t len,
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return no_repeats(out, from, err);
 }
 
 /* ---- encoding */
