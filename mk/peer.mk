@@ -48,3 +48,11 @@ $(BUILD)/peer/san/test_codecs: tests/peer/test_codecs.c $(PEER_CODEC_SRCS) $(PEE
 	@mkdir -p $(dir $@)
 	$(CC) $(PEER_CFLAGS) -Wno-missing-prototypes $(SAN) -Itests/peer -o $@ $< $(PEER_CODEC_SRCS) \
 		$(PEER_LIBS) $(shell pkg-config --libs cmocka)
+
+# ---- fuzzing: the test server's decoders read what the agent sends
+$(BUILD)/fuzz/peer_codecs: tests/fuzz/peer_codecs.c $(PEER_CODEC_SRCS) $(PEER_DEPS) | need-peer-libs
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(shell pkg-config --cflags json-c libcbor) -Itests/peer -o $@ $< \
+		$(PEER_CODEC_SRCS) $(shell pkg-config --libs json-c libcbor) -lm
+
+FUZZ_BINS += $(BUILD)/fuzz/peer_codecs
