@@ -790,6 +790,14 @@ static void obs_unqueue(struct klwm2m_obs *o)
 	kfree_skb(found);
 }
 
+/* Lets the last notification go (its clone, if unread, stays where it is). */
+static void obs_forget(struct klwm2m_obs *o)
+{
+	consume_skb(o->held);
+	o->held = NULL;
+	o->queued = NULL;
+}
+
 /*
  * Queues @msg for the observer. At most one notification per observation
  * waits in the socket: one not read yet is taken back out of the queue
@@ -801,9 +809,7 @@ static void obs_send(struct klwm2m_engine *eng, struct klwm2m_obs *o, struct sk_
 
 	if (o->held) {
 		obs_unqueue(o);
-		consume_skb(o->held);
-		o->held = NULL;
-		o->queued = NULL;
+		obs_forget(o);
 	}
 	clone = skb_clone(msg, GFP_KERNEL);
 	if (clone) {
@@ -812,9 +818,7 @@ static void obs_send(struct klwm2m_engine *eng, struct klwm2m_obs *o, struct sk_
 		msg = clone;
 	}
 	if (genlmsg_unicast(eng->net, msg, o->portid)) {
-		consume_skb(o->held);
-		o->held = NULL;
-		o->queued = NULL;
+		obs_forget(o);
 		o->lost = true;
 	}
 }
@@ -901,7 +905,7 @@ static void obs_free(struct klwm2m_engine *eng, struct klwm2m_obs *o)
 	spin_lock_bh(&eng->due_lock);
 	list_del_init(&o->due);
 	spin_unlock_bh(&eng->due_lock);
-	consume_skb(o->held);
+	obs_forget(o);
 	sock_put(o->sk);
 	call_rcu(&o->rcu, obs_free_rcu);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The server table's entries (server.h): the configured URI split, an
- * address literal parsed (a name is the resolver's, register.c), the Server instance's current values read from the kernel, the
+ * address literal parsed (a name is the resolver's, register.c), the
+ * Server instance's current values read from the kernel, the
  * registration's location kept as raw segments so that an Update or a
  * Deregister sends back exactly the bytes the server chose.
  */

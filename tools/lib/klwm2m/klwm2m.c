@@ -224,6 +224,15 @@ static void take(struct exchange *x, const struct nlmsghdr *nlh)
  */
 static int wait_reply(struct exchange *x);
 
+/* @x's answer was among what an overrun dropped. */
+static int reply_lost(struct exchange *x)
+{
+	klwm2m_set_err(x->k, "the kernel's reply was lost: the socket overran "
+		       "(call klwm2m_process() more often)");
+	x->lost = 1;
+	return -ENOBUFS;
+}
+
 /*
  * After wait_reply() gave -ENOBUFS: whether @x's request goes again, the
  * answer being lost. The kernel answers a request during send(), so an
@@ -274,12 +283,8 @@ static int exchange(struct klwm2m *k, struct nl_msg *msg, int maxattr,
 		err = wait_reply(&x);
 		/* The acknowledgement came, the reply it follows did not. */
 		if (!err && parse && x.overran && !x.replies &&
-		    !(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP)) {
-			klwm2m_set_err(k, "the kernel's reply was lost: the socket overran "
-				       "(call klwm2m_process() more often)");
-			x.lost = 1;
-			err = -ENOBUFS;
-		}
+		    !(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP))
+			err = reply_lost(&x);
 		if (err != -ENOBUFS || !resend_lost(&x, nlmsg_hdr(msg), tries++))
 			break;
 		/* A sequence number of its own: nl_send_auto() gives one to NL_AUTO_SEQ. */
@@ -349,12 +354,8 @@ static int wait_reply(struct exchange *x)
 			klwm2m_note_overrun(k);
 			continue;
 		}
-		if (len == -EAGAIN && flags) {
-			klwm2m_set_err(k, "the kernel's reply was lost: the socket overran "
-				       "(call klwm2m_process() more often)");
-			x->lost = 1;
-			return -ENOBUFS;
-		}
+		if (len == -EAGAIN && flags)
+			return reply_lost(x);
 		if (len < 0) {
 			klwm2m_set_err(k, "receiving from the kernel failed: %s", strerror(-len));
 			return len;
